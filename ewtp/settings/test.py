@@ -1,0 +1,11 @@
+"""Test settings: fast hashing, eager Celery unless a broker is configured (CI sets one)."""
+
+from __future__ import annotations
+
+from ewtp.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

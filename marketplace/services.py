@@ -1,0 +1,135 @@
+"""Writes for accounts and listings. Views, serializers, admin and commands call these."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from djmoney.money import Money
+
+from marketplace.models import BuyerProfile, Listing, SellerProfile
+
+HUB_OPERATORS_GROUP = "Hub operators"
+
+# Models a hub operator manages from admin, by "app_label.model": the actions allowed.
+# Later capabilities (tariffs, corridors, review queue) add their models here.
+HUB_OPERATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "marketplace.sellerprofile": ("view", "change"),
+    "marketplace.buyerprofile": ("view",),
+    "marketplace.listing": ("view", "change"),
+}
+
+
+def hub_operator_group_ensure() -> Group:
+    """Create or refresh the hub operators' group with exactly its admin permissions."""
+    group, _ = Group.objects.get_or_create(name=HUB_OPERATORS_GROUP)
+    wanted = []
+    for label, actions in HUB_OPERATOR_PERMISSIONS.items():
+        app_label, model = label.split(".")
+        for action in actions:
+            wanted.append((app_label, f"{action}_{model}"))
+    perms = [
+        p
+        for p in Permission.objects.select_related("content_type").filter(
+            content_type__app_label__in={a for a, _ in wanted}
+        )
+        if (p.content_type.app_label, p.codename) in wanted
+    ]
+    group.permissions.set(perms)
+    return group
+
+
+def _user_create(*, username: str, password: str, email: str) -> User:
+    user = User(username=username, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def seller_register(
+    *,
+    username: str,
+    password: str,
+    email: str,
+    company_name: str,
+    country: str,
+    employees: int,
+    payout_currency: str = "USD",
+) -> SellerProfile:
+    """Create a user and its seller profile. Raises ValidationError on bad input (nothing saved)."""
+    user = _user_create(username=username, password=password, email=email)
+    seller = SellerProfile(
+        user=user,
+        company_name=company_name,
+        country=country,
+        employees=employees,
+        payout_currency=payout_currency,
+    )
+    seller.full_clean(exclude=["user"])
+    seller.save()
+    return seller
+
+
+@transaction.atomic
+def buyer_register(
+    *, username: str, password: str, email: str, country: str, preferred_currency: str = "USD"
+) -> BuyerProfile:
+    """Create a user and its buyer profile. Raises ValidationError on bad input (nothing saved)."""
+    user = _user_create(username=username, password=password, email=email)
+    buyer = BuyerProfile(user=user, country=country, preferred_currency=preferred_currency)
+    buyer.full_clean(exclude=["user"])
+    buyer.save()
+    return buyer
+
+
+LISTING_EDITABLE = (
+    "title",
+    "description",
+    "hs_code",
+    "origin_country",
+    "price",
+    "stock",
+    "weight_grams",
+    "status",
+)
+
+
+def listing_create(*, seller: SellerProfile, **fields: Any) -> Listing:
+    """Create a listing for the seller after model validation."""
+    unknown = set(fields) - set(LISTING_EDITABLE)
+    if unknown:
+        raise TypeError(f"unknown listing fields: {sorted(unknown)}")
+    listing = Listing(seller=seller, **fields)
+    listing.full_clean()
+    listing.save()
+    return listing
+
+
+def listing_update(*, listing: Listing, **fields: Any) -> Listing:
+    """Change the given fields after model validation."""
+    unknown = set(fields) - set(LISTING_EDITABLE)
+    if unknown:
+        raise TypeError(f"unknown listing fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(listing, name, value)
+    listing.full_clean()
+    listing.save()
+    return listing
+
+
+def listing_archive(*, listing: Listing) -> Listing:
+    """Take a listing off the storefront; it stays visible to its seller."""
+    if listing.status != Listing.Status.ARCHIVED:
+        listing.status = Listing.Status.ARCHIVED
+        listing.save(update_fields=["status", "updated"])
+    return listing
+
+
+def money(amount: Decimal | str | int, currency: str) -> Money:
+    return Money(Decimal(amount), currency)
