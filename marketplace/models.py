@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
-from djmoney.models.validators import MinMoneyValidator
+from djmoney.money import Money
 
 from payments.money import CURRENCY_CHOICES
 
@@ -16,6 +19,12 @@ HS_CODE_VALIDATOR = RegexValidator(
     r"^[0-9]{6,10}$", "Enter an HS code of 6 to 10 digits, e.g. 610910 (digits only)."
 )
 HOLD_MONEY = {"max_digits": 14, "decimal_places": 4}
+
+
+def validate_positive_money(value: Money | Decimal) -> None:
+    amount = value.amount if isinstance(value, Money) else value
+    if amount is None or Decimal(amount) <= 0:
+        raise ValidationError("Enter a price greater than zero.", code="min_value")
 
 
 class SellerProfile(models.Model):
@@ -85,7 +94,7 @@ class Listing(models.Model):
         **HOLD_MONEY,
         currency_choices=CURRENCY_CHOICES,
         default_currency="USD",
-        validators=[MinMoneyValidator(0.01)],
+        validators=[validate_positive_money],
     )
     stock = models.PositiveIntegerField(default=0)
     weight_grams = models.PositiveIntegerField(

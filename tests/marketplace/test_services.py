@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from djmoney.money import Money
+
+from marketplace import services
+from marketplace.models import Listing, SellerProfile
+from tests.factories import PASSWORD, ListingFactory, SellerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seller_register_creates_user_and_profile_that_can_list_at_once() -> None:
+    seller = services.seller_register(
+        username="weaver",
+        password=PASSWORD,
+        email="w@example.com",
+        company_name="Weaver Co",
+        country="RW",
+        employees=8,
+        payout_currency="RWF",
+    )
+    assert seller.user.check_password(PASSWORD)
+    assert not seller.verified
+    listing = services.listing_create(
+        seller=seller,
+        title="Agaseke basket",
+        hs_code="460219",
+        origin_country="RW",
+        price=Money("25000", "RWF"),
+        stock=4,
+        weight_grams=300,
+        status=Listing.Status.ACTIVE,
+    )
+    assert listing.pk and listing.seller == seller
+
+
+def test_duplicate_username_is_a_field_error_and_creates_nothing() -> None:
+    UserFactory(username="taken")
+    with pytest.raises(ValidationError) as err:
+        services.seller_register(
+            username="taken",
+            password=PASSWORD,
+            email="t@example.com",
+            company_name="X",
+            country="CN",
+            employees=3,
+        )
+    assert "username" in err.value.message_dict
+    assert SellerProfile.objects.count() == 0
+
+
+def test_weak_password_is_refused_by_djangos_validators() -> None:
+    with pytest.raises(ValidationError) as err:
+        services.buyer_register(username="b1", password="123", email="", country="BE")
+    messages = " ".join(err.value.messages)
+    assert "too short" in messages
+    assert not User.objects.filter(username="b1").exists()
+
+
+def test_invalid_profile_rolls_back_the_user() -> None:
+    with pytest.raises(ValidationError) as err:
+        services.seller_register(
+            username="ghost",
+            password=PASSWORD,
+            email="g@example.com",
+            company_name="Ghost",
+            country="ZZ",
+            employees=0,
+        )
+    assert {"country", "employees"} <= set(err.value.message_dict)
+    assert not User.objects.filter(username="ghost").exists()
+
+
+def test_listing_update_validates_and_archive_hides_from_storefront() -> None:
+    listing = ListingFactory()
+    with pytest.raises(ValidationError):
+        services.listing_update(listing=listing, hs_code="12")
+    listing.refresh_from_db()
+    assert listing.hs_code == "610910"
+    services.listing_archive(listing=listing)
+    assert Listing.objects.get(pk=listing.pk).status == "archived"
+
+
+def test_hub_operator_group_has_admin_permissions_but_no_delete() -> None:
+    group = services.hub_operator_group_ensure()
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"view_listing", "change_listing", "change_sellerprofile"} <= codenames
+    assert not any(c.startswith("delete_") for c in codenames)
+    assert Group.objects.filter(name=services.HUB_OPERATORS_GROUP).count() == 1
+
+
+def test_seller_cannot_be_created_twice_for_one_user() -> None:
+    seller = SellerFactory()
+    with pytest.raises(ValidationError):
+        SellerProfile(
+            user=seller.user, company_name="Again", country="CN", employees=2
+        ).full_clean()
