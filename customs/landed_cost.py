@@ -193,10 +193,13 @@ def _money(amount: Decimal, currency: str) -> dict[str, str]:
     return {"amount": str(quantize(amount, currency)), "currency": currency}
 
 
+def plain(value: Decimal) -> str:
+    """A decimal without trailing zeros or exponent: 21.0000 → "21", 6.50 → "6.5"."""
+    return f"{value.normalize():f}"
+
+
 def _fmt(amount: Decimal | None, currency: str) -> str:
-    value = ZERO if amount is None else amount
-    text = f"{value.normalize():f}" if value == value.to_integral() else str(value)
-    return f"{currency} {text}"
+    return f"{currency} {plain(ZERO if amount is None else amount)}"
 
 
 def _rule_dict(rule: TariffRule) -> dict[str, Any]:
@@ -205,8 +208,8 @@ def _rule_dict(rule: TariffRule) -> dict[str, Any]:
         "kind": rule.kind,
         "hs_prefix": rule.hs_prefix,
         "origin": rule.origin or None,
-        "rate_percent": None if rule.rate_percent is None else str(rule.rate_percent),
-        "per_unit": None if rule.per_unit is None else str(rule.per_unit),
+        "rate_percent": None if rule.rate_percent is None else plain(rule.rate_percent),
+        "per_unit": None if rule.per_unit is None else plain(rule.per_unit),
         "per_unit_currency": rule.currency or None if rule.per_unit is not None else None,
         "sme_max_employees": rule.sme_max_employees,
         "valid_from": rule.valid_from.isoformat() if rule.valid_from else None,

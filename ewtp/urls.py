@@ -8,7 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/v1/", include("marketplace.api.urls")),
+    # ehubs before marketplace: marketplace.api.urls ends with a catch-all JSON 404.
     path("api/v1/", include("ehubs.api.urls")),
+    path("api/v1/", include("marketplace.api.urls")),
     path("", include("marketplace.urls")),
 ]

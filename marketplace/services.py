@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import QuerySet
 from djmoney.money import Money
 
 from marketplace.models import BuyerProfile, Listing, SellerProfile
@@ -20,6 +21,12 @@ HUB_OPERATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "marketplace.sellerprofile": ("view", "change"),
     "marketplace.buyerprofile": ("view",),
     "marketplace.listing": ("view", "change"),
+    "ehubs.hub": ("view",),
+    "ehubs.hubcountry": ("view",),
+    "ehubs.corridor": ("view", "add", "change"),
+    "payments.ratetable": ("view",),
+    "payments.fxrate": ("view",),
+    "customs.tariffrow": ("view", "add", "change", "delete"),
 }
 
 
@@ -133,3 +140,8 @@ def listing_archive(*, listing: Listing) -> Listing:
 
 def money(amount: Decimal | str | int, currency: str) -> Money:
     return Money(Decimal(amount), currency)
+
+
+def sellers_verify(*, sellers: QuerySet[SellerProfile]) -> int:
+    """Mark sellers as checked by an operator; returns how many were unverified before."""
+    return sellers.filter(verified=False).update(verified=True)

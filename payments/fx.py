@@ -46,4 +46,7 @@ class Rates:
     def as_dict(self, currencies: set[str] | None = None) -> dict[str, str]:
         """The record kept on quotes: the base and the rates that were used."""
         codes = sorted(currencies if currencies is not None else self._all)
-        return {"base": self.base, **{c: str(self.rate(c)) for c in codes if c != self.base}}
+        return {
+            "base": self.base,
+            **{c: f"{self.rate(c).normalize():f}" for c in codes if c != self.base},
+        }

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 
 from babel.numbers import get_currency_precision
 from moneyed import CURRENCIES, Money
 
 # py-moneyed lists a few non-tradeable codes (precious metals, test and fund codes).
-_NON_TRADEABLE = {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA"}
-_NON_TRADEABLE |= {"XXX", "DEFAULT"}
+_NON_TRADEABLE = {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU"}
+_NON_TRADEABLE |= {"XTS", "XUA", "XXX", "DEFAULT"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def minor_units(currency: str) -> int:
     """Digits after the decimal point for an ISO 4217 currency (JPY 0, EUR 2, KWD 3)."""
     return int(get_currency_precision(currency))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _exponent(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 

@@ -13,7 +13,7 @@ from marketplace.models import BuyerProfile, Listing, SellerProfile
 PASSWORD = "Correct-Horse-42"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -29,7 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class SellerFactory(factory.django.DjangoModelFactory):
+class SellerFactory(factory.django.DjangoModelFactory[SellerProfile]):
     class Meta:
         model = SellerProfile
 
@@ -41,7 +41,7 @@ class SellerFactory(factory.django.DjangoModelFactory):
     payout_currency = "CNY"
 
 
-class BuyerFactory(factory.django.DjangoModelFactory):
+class BuyerFactory(factory.django.DjangoModelFactory[BuyerProfile]):
     class Meta:
         model = BuyerProfile
 
@@ -50,7 +50,7 @@ class BuyerFactory(factory.django.DjangoModelFactory):
     preferred_currency = "EUR"
 
 
-class ListingFactory(factory.django.DjangoModelFactory):
+class ListingFactory(factory.django.DjangoModelFactory[Listing]):
     class Meta:
         model = Listing
 

@@ -1,11 +1,71 @@
+"""The single place where API error bodies are shaped (see docs/API.md, Conventions).
+
+- 400: `{"field": ["message"]}`, errors not tied to a field under `non_field_errors`. A Django
+  `ValidationError` raised by a service and a malformed body (`ParseError`) take the same shape,
+  so a client reads every 400 the same way.
+- 401/403/404: `{"detail": "…"}`.
+- 409/422: `{"detail": "human sentence", "code": "…"}` from `Conflict` and `RuleRefused`.
+"""
+
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+class CodedError(APIException):
+    """An error whose body carries a machine-readable `code` next to the human `detail`."""
+
+    codes: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, detail: str, *, code: str) -> None:
+        if self.codes and code not in self.codes:
+            raise ValueError(f"unknown {type(self).__name__} code {code!r}")
+        super().__init__(detail=detail, code=code)
+        self.code = code
+
+
+class RuleRefused(CodedError):
+    """A valid request the business rules refuse: 422 `{"detail", "code"}`."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request is valid but the rules refuse it."
+    codes = ("prohibited", "no_route", "no_tariff", "not_served")
+
+
+class Conflict(CodedError):
+    """The request clashes with the current state (stock gone, idempotency key reused): 409."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state."
+
+
+def field_errors(exc: ValidationError | DjangoValidationError) -> dict[str, Any]:
+    """`{"field": ["message"]}`, with Django's `__all__` renamed to `non_field_errors`."""
+    errors = as_serializer_error(exc)
+    if NON_FIELD_ERRORS in errors:
+        errors.setdefault(api_settings.NON_FIELD_ERRORS_KEY, [])
+        errors[api_settings.NON_FIELD_ERRORS_KEY] += errors.pop(NON_FIELD_ERRORS)
+    return errors
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler; kept as the single place where API error bodies are shaped."""
-    return drf_exception_handler(exc, context)
+    """DRF's handler, plus service `ValidationError`s as 400 field errors and coded 409/422s."""
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(detail=field_errors(exc))
+    elif isinstance(exc, ParseError):
+        exc = ValidationError(detail={api_settings.NON_FIELD_ERRORS_KEY: [exc.detail]})
+    elif isinstance(exc, ValidationError) and not isinstance(exc.detail, dict):
+        exc = ValidationError(detail=field_errors(exc))
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, CodedError):
+        response.data = {"detail": str(exc.detail), "code": exc.code}
+    return response

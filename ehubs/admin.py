@@ -1,0 +1,96 @@
+"""Operator screens for the e-road.
+
+Superusers edit everything. A hub operator (a staff user in `Hub.operators`, in the "Hub
+operators" group) sees every hub, corridor and union read-only, and adds or changes only the
+corridors that leave a hub they operate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import ForeignKey, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+
+from ehubs.models import Corridor, CustomsUnion, CustomsUnionMember, Hub, HubCountry
+
+
+def _operated_hubs(request: HttpRequest) -> QuerySet[Hub]:
+    user = request.user
+    if not user.is_authenticated:
+        return Hub.objects.none()
+    return Hub.objects.filter(operators=user)
+
+
+class HubCountryInline(admin.TabularInline):
+    model = HubCountry
+    extra = 0
+
+
+@admin.register(Hub)
+class HubAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "country", "city", "currency", "served"]
+    list_filter = ["country", "currency"]
+    search_fields = ["code", "name", "city"]
+    filter_horizontal = ["operators"]
+    inlines = [HubCountryInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Hub]:
+        return super().get_queryset(request).prefetch_related("countries")
+
+    @admin.display(description="serves")
+    def served(self, hub: Hub) -> str:
+        return ", ".join(sorted(str(hc.country) for hc in hub.countries.all()))
+
+
+@admin.register(Corridor)
+class CorridorAdmin(admin.ModelAdmin):
+    list_display = ["from_hub", "to_hub", "transit_days", "currency", "base_fee", "per_kg"]
+    list_filter = ["from_hub", "to_hub", "currency"]
+    search_fields = ["from_hub__code", "from_hub__name", "to_hub__code", "to_hub__name"]
+    list_select_related = ["from_hub", "to_hub"]
+
+    def _may_write(self, request: HttpRequest, obj: Corridor | None) -> bool:
+        user = request.user
+        if user.is_superuser:
+            return True
+        if obj is None:
+            return _operated_hubs(request).exists()
+        return _operated_hubs(request).filter(pk=obj.from_hub_id).exists()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and self._may_write(request, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: Corridor | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Corridor | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        if db_field.name == "from_hub" and not request.user.is_superuser:
+            kwargs["queryset"] = _operated_hubs(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CustomsUnionMemberInline(admin.TabularInline):
+    model = CustomsUnionMember
+    extra = 0
+
+
+@admin.register(CustomsUnion)
+class CustomsUnionAdmin(admin.ModelAdmin):
+    list_display = ["code", "member_list"]
+    search_fields = ["code", "members__country"]
+    inlines = [CustomsUnionMemberInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CustomsUnion]:
+        return super().get_queryset(request).prefetch_related("members")
+
+    @admin.display(description="members")
+    def member_list(self, union: CustomsUnion) -> str:
+        return ", ".join(str(m.country) for m in union.members.all())

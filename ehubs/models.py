@@ -1,0 +1,98 @@
+"""The e-road: hubs, the countries each serves, directed corridors and customs unions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django_countries.fields import CountryField
+
+from payments.money import CURRENCY_CHOICES
+
+HUB_CODE_VALIDATOR = RegexValidator(r"^[A-Z0-9]{2,10}$", "Use 2–10 capital letters or digits.")
+FEE = {"max_digits": 14, "decimal_places": 4, "validators": [MinValueValidator(0)]}
+
+
+class Hub(models.Model):
+    code = models.CharField(max_length=10, unique=True, validators=[HUB_CODE_VALIDATOR])
+    name = models.CharField(max_length=200)
+    country = CountryField()
+    city = models.CharField(max_length=100)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    operators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="operated_hubs",
+        help_text="Staff users who run this hub from admin.",
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class HubCountry(models.Model):
+    """A country a hub serves; each country is served by at most one hub."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="countries")
+    country = CountryField(unique=True)
+
+    class Meta:
+        ordering = ["country"]
+        verbose_name_plural = "hub countries"
+
+    def __str__(self) -> str:
+        return f"{self.country} → {self.hub.code}"
+
+
+class Corridor(models.Model):
+    """A directed shipping link; a leg costs base_fee + per_kg × weight, in `currency`."""
+
+    from_hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="corridors_out")
+    to_hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="corridors_in")
+    transit_days = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    base_fee = models.DecimalField(**FEE)  # type: ignore[arg-type]
+    per_kg = models.DecimalField(**FEE)  # type: ignore[arg-type]
+
+    class Meta:
+        ordering = ["from_hub__code", "to_hub__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_hub", "to_hub"], name="corridor_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(from_hub=models.F("to_hub")), name="corridor_not_a_loop"
+            ),
+            models.CheckConstraint(
+                condition=Q(base_fee__gte=0) & Q(per_kg__gte=0), name="corridor_fees_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_hub.code} → {self.to_hub.code}"
+
+
+class CustomsUnion(models.Model):
+    code = models.CharField(max_length=10, unique=True, validators=[HUB_CODE_VALIDATOR])
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CustomsUnionMember(models.Model):
+    union = models.ForeignKey(CustomsUnion, on_delete=models.CASCADE, related_name="members")
+    country = CountryField()
+
+    class Meta:
+        ordering = ["union__code", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "country"], name="union_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union.code}: {self.country}"

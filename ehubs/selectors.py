@@ -1,0 +1,61 @@
+"""Reads of the e-road: the routing network (cached per process), hubs for pages and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from ehubs.models import Corridor, CustomsUnionMember, Hub, HubCountry
+from ehubs.routing import Leg, Network
+from ewtp.datacache import VersionedCache
+
+
+def _network_build() -> Network:
+    """Three queries: served countries, corridors, customs union members."""
+    serves: dict[str, list[str]] = {}
+    for hub_code, country in HubCountry.objects.values_list("hub__code", "country"):
+        serves.setdefault(hub_code, []).append(str(country))
+    legs = [
+        Leg(
+            from_hub=from_code,
+            to_hub=to_code,
+            transit_days=days,
+            currency=currency,
+            base_fee=base_fee,
+            per_kg=per_kg,
+        )
+        for from_code, to_code, days, currency, base_fee, per_kg in Corridor.objects.values_list(
+            "from_hub__code", "to_hub__code", "transit_days", "currency", "base_fee", "per_kg"
+        ).order_by("from_hub__code", "to_hub__code")
+    ]
+    unions: dict[str, list[str]] = {}
+    for union_code, country in CustomsUnionMember.objects.values_list("union__code", "country"):
+        unions.setdefault(union_code, []).append(str(country))
+    return Network.build(serves=serves, legs=legs, unions=unions)
+
+
+_network = VersionedCache("network", _network_build)
+
+
+def network_current() -> Network:
+    """The hub network as it is in the database, rebuilt only after something bumped "network"."""
+    return _network.get()
+
+
+def hubs_list() -> QuerySet[Hub]:
+    """Every hub by code, with its served countries prefetched (`hub.countries.all()`)."""
+    return Hub.objects.prefetch_related("countries").order_by("code")
+
+
+def hubs_with_corridors() -> QuerySet[Hub]:
+    """`hubs_list()` plus the corridors out of each hub (`hub.corridors_out.all()`, by `to_hub`)."""
+    return hubs_list().prefetch_related(
+        Prefetch(
+            "corridors_out",
+            queryset=Corridor.objects.select_related("to_hub").order_by("to_hub__code"),
+        )
+    )
+
+
+def hub_serving(country: str) -> Hub | None:
+    """The hub that serves `country` (ISO 3166-1 alpha-2), or None."""
+    return Hub.objects.filter(countries__country=str(country)).first()

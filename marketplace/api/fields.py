@@ -1,0 +1,206 @@
+"""Serializer fields for the API's shared value types: money, ISO countries and currencies.
+
+Each field has a drf-spectacular extension next to it so the OpenAPI schema names one component
+per type (`Money`/`MoneyRequest`, `CountryCode`, `CurrencyCode`) instead of repeating enums.
+The money schema differs by direction (input accepts a JSON number, output is always a string),
+which `extend_schema_field` cannot express, hence a field extension rather than the decorator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django_countries import countries
+from djmoney.money import Money
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import serializers
+
+from payments.money import CURRENCY_CODES, minor_units, money_dict, quantize
+
+if TYPE_CHECKING:
+    from drf_spectacular.openapi import AutoSchema
+
+# PostgreSQL `integer`, the column type of PositiveIntegerField: larger values are a 400, not a 500.
+MAX_DB_INT = 2_147_483_647
+
+COUNTRY_CODES: tuple[str, ...] = tuple(sorted(code for code, _ in countries))
+CURRENCY_CODE_LIST: tuple[str, ...] = tuple(sorted(CURRENCY_CODES))
+
+
+class CountryCodeField(serializers.ChoiceField):
+    """An ISO 3166-1 alpha-2 country code, upper case (e.g. `"BE"`)."""
+
+    default_error_messages = {
+        "invalid_choice": '"{input}" is not an ISO 3166-1 alpha-2 country code, e.g. "BE".'
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=COUNTRY_CODES, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        # Model values are django_countries.Country objects; str() gives the code.
+        return str(value)
+
+
+class CurrencyCodeField(serializers.ChoiceField):
+    """An ISO 4217 currency code, upper case (e.g. `"EUR"`)."""
+
+    default_error_messages = {
+        "invalid_choice": '"{input}" must be an ISO 4217 currency code, e.g. "EUR".'
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=CURRENCY_CODE_LIST, **kwargs)
+
+
+class MoneyField(serializers.Field):
+    """Money as `{"amount": "12.34", "currency": "EUR"}`.
+
+    Input: `amount` a decimal string or JSON number, greater than 0, with no more decimals than
+    the currency has (JPY none, EUR 2, KWD 3) and at most `max_whole_digits` before the point;
+    `currency` an ISO 4217 code. Output: the amount rounded to the currency's minor unit, as a
+    string. The internal value is a `djmoney.money.Money`.
+    """
+
+    default_error_messages = {
+        "invalid": 'Enter money as an object: {{"amount": "12.34", "currency": "EUR"}}.',
+        "missing": 'The "{name}" is required: enter {{"amount": "12.34", "currency": "EUR"}}.',
+        "currency": "The currency must be an ISO 4217 currency code, e.g. EUR.",
+        "amount": 'The amount must be a decimal number, e.g. "12.34".',
+        "positive": "Ensure the amount is greater than 0.",
+        "max_whole_digits": "Ensure the amount has no more than {max} digits before the point.",
+        "decimal_places": "Ensure the amount has no more than {places} decimal places for {code}.",
+    }
+
+    def __init__(self, *, max_whole_digits: int = 10, **kwargs: Any) -> None:
+        self.max_whole_digits = max_whole_digits
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Money) -> dict[str, str]:
+        return money_dict(value)
+
+    def to_internal_value(self, data: Any) -> Money:
+        if not isinstance(data, Mapping):
+            self.fail("invalid")
+        for key in ("amount", "currency"):
+            if data.get(key) is None:
+                self.fail("missing", name=key)
+        currency = data["currency"]
+        if not isinstance(currency, str) or currency not in CURRENCY_CODES:
+            self.fail("currency")
+        amount = self._decimal(data["amount"])
+        if amount <= 0:
+            self.fail("positive")
+        if amount.adjusted() >= self.max_whole_digits:
+            self.fail("max_whole_digits", max=self.max_whole_digits)
+        if quantize(amount, currency) != amount:
+            self.fail("decimal_places", places=minor_units(currency), code=currency)
+        return Money(amount, currency)
+
+    def _decimal(self, raw: Any) -> Decimal:
+        # bool is an int subclass: `true` is not an amount.
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            self.fail("amount")
+        text = str(raw).strip()
+        if len(text) > 50:
+            self.fail("amount")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            self.fail("amount")
+        if not amount.is_finite():
+            self.fail("amount")
+        return amount
+
+
+def _component(auto_schema: AutoSchema, name: str, schema: dict[str, Any]) -> dict[str, str]:
+    component = ResolvedComponent(
+        name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
+    )
+    auto_schema.registry.register_on_missing(component)
+    return component.ref
+
+
+def country_code_schema(auto_schema: AutoSchema) -> dict[str, str]:
+    return _component(
+        auto_schema,
+        "CountryCode",
+        {
+            "type": "string",
+            "enum": list(COUNTRY_CODES),
+            "description": "ISO 3166-1 alpha-2 country code, upper case.",
+            "example": "BE",
+        },
+    )
+
+
+def currency_code_schema(auto_schema: AutoSchema) -> dict[str, str]:
+    return _component(
+        auto_schema,
+        "CurrencyCode",
+        {
+            "type": "string",
+            "enum": list(CURRENCY_CODE_LIST),
+            "description": "ISO 4217 currency code, upper case.",
+            "example": "EUR",
+        },
+    )
+
+
+class CountryCodeFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = CountryCodeField
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: str) -> dict[str, Any]:
+        return country_code_schema(auto_schema)
+
+
+class CurrencyCodeFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = CurrencyCodeField
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: str) -> dict[str, Any]:
+        return currency_code_schema(auto_schema)
+
+
+class MoneyFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = MoneyField
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: str) -> dict[str, Any]:
+        field: MoneyField = self.target
+        whole = field.max_whole_digits
+        if direction == "response":
+            amount: dict[str, Any] = {
+                "type": "string",
+                "pattern": r"^-?[0-9]+(\.[0-9]+)?$",
+                "description": "Decimal string rounded to the currency's minor unit.",
+                "example": "12.34",
+            }
+            name, description = "Money", "An amount of money."
+        else:
+            amount = {
+                "oneOf": [
+                    {"type": "string", "pattern": rf"^[0-9]{{1,{whole}}}(\.[0-9]+)?$"},
+                    {"type": "number", "minimum": 0, "exclusiveMinimum": True},
+                ],
+                "description": (
+                    "Greater than 0, a decimal string (preferred) or a JSON number, with no more "
+                    "decimals than the currency has (JPY 0, EUR 2, KWD 3)."
+                ),
+                "example": "12.34",
+            }
+            name, description = "MoneyRequest", "An amount of money; extra keys are ignored."
+        return _component(
+            auto_schema,
+            name,
+            {
+                "type": "object",
+                "description": description,
+                "properties": {
+                    "amount": amount,
+                    "currency": currency_code_schema(auto_schema),
+                },
+                "required": ["amount", "currency"],
+            },
+        )

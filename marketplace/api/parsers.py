@@ -1,0 +1,47 @@
+"""A JSON parser that turns every malformed body into a 400, never a 500."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import IO, Any
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+# JSON may escape lone UTF-16 surrogates ("\ud800"); Python keeps them in str, and the database
+# driver then fails to encode them (a 500), so they are refused as malformed input.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(data: Any) -> bool:
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+class StrictJSONParser(JSONParser):
+    """DRF's JSON parser, also refusing lone surrogates and nesting deep enough to overflow."""
+
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError("JSON parse error - nested too deeply.") from exc
+        if _has_surrogate(data):
+            raise ParseError("JSON parse error - unpaired surrogate in a string.")
+        return data

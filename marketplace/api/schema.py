@@ -1,0 +1,63 @@
+"""OpenAPI descriptions of the error bodies shaped by marketplace.api.errors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+from marketplace.api.errors import RuleRefused
+
+if TYPE_CHECKING:
+    from drf_spectacular.openapi import AutoSchema
+
+
+class FieldErrors(serializers.Serializer):
+    """Schema-only: `{"field": ["message"]}`, documented by FieldErrorsExtension."""
+
+
+class FieldErrorsExtension(OpenApiSerializerExtension):
+    target_class = FieldErrors
+
+    def get_name(self, auto_schema: AutoSchema, direction: str) -> str:
+        return "FieldErrors"
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": "Messages by input field; errors about the whole input (malformed "
+            "JSON, a body that is not an object) under `non_field_errors`.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "example": {"hs_code": ["Enter an HS code of 6 to 10 digits."]},
+        }
+
+
+class ErrorDetail(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class RuleRefusedError(serializers.Serializer):
+    detail = serializers.CharField(help_text="A sentence for people.")
+    code = serializers.ChoiceField(choices=RuleRefused.codes, help_text="For programs.")
+
+
+_RESPONSES: dict[int, OpenApiResponse] = {
+    400: OpenApiResponse(FieldErrors, description="Invalid input."),
+    401: OpenApiResponse(ErrorDetail, description="Not signed in, or a bad token."),
+    403: OpenApiResponse(ErrorDetail, description="Signed in, but not allowed."),
+    404: OpenApiResponse(ErrorDetail, description="Unknown, or not yours to see."),
+    422: OpenApiResponse(RuleRefusedError, description="Valid, but the rules refuse it."),
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """Error responses for `extend_schema(responses={200: …, **errors(400, 404)})`."""
+    return {code: _RESPONSES[code] for code in codes}
+
+
+ERRORS_400 = errors(400)
+ERRORS_401 = errors(401)
+ERRORS_403 = errors(403)
+ERRORS_404 = errors(404)

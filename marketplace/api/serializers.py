@@ -1,0 +1,150 @@
+"""Input and output serializers for accounts and listings. Inputs validate; services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from marketplace.api.fields import (
+    MAX_DB_INT,
+    CountryCodeField,
+    CurrencyCodeField,
+    MoneyField,
+)
+from marketplace.models import HS_CODE_VALIDATOR, BuyerProfile, Listing, SellerProfile
+
+# --- auth -------------------------------------------------------------------------------------
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True, help_text="Send as `Authorization: Token …`.")
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+class _AccountInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=128, style={"input_type": "password"}
+    )
+    email = serializers.EmailField(max_length=254)
+    country = CountryCodeField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The service validates the password too, but its error is not tied to a field;
+        # checking here reports it under "password" (the similarity check needs the user).
+        user = User(username=attrs.get("username", ""), email=attrs.get("email", ""))
+        try:
+            validate_password(attrs["password"], user)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
+        return attrs
+
+
+class SellerRegisterInput(_AccountInput):
+    company_name = serializers.CharField(max_length=200)
+    employees = serializers.IntegerField(
+        min_value=1, max_value=MAX_DB_INT, help_text="Number of staff, the owner included."
+    )
+    payout_currency = CurrencyCodeField(required=False)
+
+
+class SellerPublic(serializers.ModelSerializer):
+    country = CountryCodeField(read_only=True)
+
+    class Meta:
+        model = SellerProfile
+        fields = ["id", "company_name", "country", "employees", "verified"]
+        read_only_fields = fields
+
+
+class SellerPrivate(serializers.ModelSerializer):
+    """The seller as its owner sees it (returned on sign-up and by /sellers/me/)."""
+
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    country = CountryCodeField(read_only=True)
+    payout_currency = CurrencyCodeField(read_only=True)
+
+    class Meta:
+        model = SellerProfile
+        fields = [
+            "id",
+            "username",
+            "email",
+            "company_name",
+            "country",
+            "employees",
+            "verified",
+            "payout_currency",
+        ]
+        read_only_fields = fields
+
+
+class BuyerRegisterInput(_AccountInput):
+    preferred_currency = CurrencyCodeField(required=False)
+
+
+class BuyerPrivate(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    country = CountryCodeField(read_only=True)
+    preferred_currency = CurrencyCodeField(read_only=True)
+
+    class Meta:
+        model = BuyerProfile
+        fields = ["id", "username", "email", "country", "preferred_currency"]
+        read_only_fields = fields
+
+
+# --- listings ---------------------------------------------------------------------------------
+
+
+class ListingInput(serializers.Serializer):
+    """Create (every required field) or, with `partial=True`, PATCH (any subset).
+
+    Unknown keys, `seller` included, are ignored: the seller is always the requesting user.
+    """
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    hs_code = serializers.CharField(
+        validators=[HS_CODE_VALIDATOR],
+        help_text="Harmonized System code, 6 to 10 digits.",
+    )
+    origin_country = CountryCodeField(help_text="Country where the goods were made.")
+    price = MoneyField()
+    stock = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DB_INT)
+    weight_grams = serializers.IntegerField(
+        min_value=1, max_value=MAX_DB_INT, help_text="Shipping weight of one unit, in grams."
+    )
+    status = serializers.ChoiceField(choices=Listing.Status.choices, required=False)
+
+
+class ListingOutput(serializers.ModelSerializer):
+    seller = serializers.IntegerField(source="seller_id", read_only=True)
+    origin_country = CountryCodeField(read_only=True)
+    price = MoneyField(read_only=True)
+
+    class Meta:
+        model = Listing
+        fields = [
+            "id",
+            "seller",
+            "title",
+            "description",
+            "hs_code",
+            "origin_country",
+            "price",
+            "stock",
+            "weight_grams",
+            "status",
+            "created",
+            "updated",
+        ]
+        read_only_fields = fields

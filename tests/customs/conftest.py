@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+
+from ehubs.models import Hub, HubCountry
+from marketplace.services import hub_operator_group_ensure
+
+HEADER = (
+    "kind,destination,hs_prefix,origin,rate_percent,per_unit,currency,valuation,low_value_upto,"
+    "low_value_duty_per_subheading,tax_free_upto,sme_max_employees,valid_from,valid_to,note"
+)
+# DATA_FORMATS.md's example, verbatim.
+EXAMPLE_ROWS = [
+    "profile,BE,,,,,EUR,CIF,150,3,,,2026-07-01,2028-07-01,"
+    "EU low-value consignments: flat EUR 3 per subheading",
+    "duty,BE,6109,,12,,,,,,,,,,Cotton T-shirts",
+    "duty,BE,,,0,,,,,,,,,,Default duty line",
+    "tax,BE,,,21,,,,,,,,,,Belgian VAT",
+    "tax,BE,4901,,6,,,,,,,,,,Books: reduced VAT",
+    "prohibited,BE,9302,,,,,,,,,,,,Revolvers and pistols",
+]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    # The tariff index is cached per process under a version token in Django's cache.
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def tariff_csv(tmp_path: Path) -> Callable[..., Path]:
+    """Write a tariff CSV (the header, then `rows`) and return its path."""
+    count = 0
+
+    def write(rows: list[str], *, header: str = HEADER, encoding: str = "utf-8") -> Path:
+        nonlocal count
+        count += 1
+        path = tmp_path / f"tariff{count}.csv"
+        path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def superuser(db: Any) -> User:
+    return User.objects.create_superuser("root", "root@example.com", "Correct-Horse-42")
+
+
+@pytest.fixture
+def operator_be(db: Any) -> User:
+    """A staff user in the hub operators' group who runs the Liège hub (serves BE and NL)."""
+    user = User.objects.create_user("liege-operator", password="Correct-Horse-42", is_staff=True)
+    user.groups.add(hub_operator_group_ensure())
+    hub = Hub.objects.create(
+        code="LGG", name="Liège eHub", country="BE", city="Liège", currency="EUR"
+    )
+    hub.operators.add(user)
+    HubCountry.objects.create(hub=hub, country="BE")
+    HubCountry.objects.create(hub=hub, country="NL")
+    other = Hub.objects.create(
+        code="JFK", name="New York eHub", country="US", city="New York", currency="USD"
+    )
+    HubCountry.objects.create(hub=other, country="US")
+    return user
