@@ -31,9 +31,18 @@ def tariff_rows(dests: list[str], rows: int, seed: int = 7) -> list[dict[str, st
     out: list[dict[str, str]] = []
     per_dest = rows // len(dests)
     for dest in dests:
-        out.append(_row("profile", dest, currency="USD", valuation=rng.choice(["FOB", "CIF"]),
-                        low_value_upto="100", low_value_duty_per_subheading="2",
-                        tax_free_upto="20", note="bench profile"))  # fmt: skip
+        out.append(
+            _row(
+                "profile",
+                dest,
+                currency="USD",
+                valuation=rng.choice(["FOB", "CIF"]),
+                low_value_upto="100",
+                low_value_duty_per_subheading="2",
+                tax_free_upto="20",
+                note="bench profile",
+            )
+        )
         out.append(_row("duty", dest, rate_percent="5", note="default duty"))
         out.append(_row("tax", dest, rate_percent="15", note="default tax"))
         seen: set[tuple[str, ...]] = set()
@@ -42,7 +51,7 @@ def tariff_rows(dests: list[str], rows: int, seed: int = 7) -> list[dict[str, st
             prefix = rng.choice(HS_CODES)[: rng.randint(2, 8)]
             if kind == "prohibited":
                 prefix = "93" + prefix[2:]
-            origin = rng.choice(["", "", ""] + ORIGINS)
+            origin = rng.choice(["", "", "", *ORIGINS])
             sme = rng.choice(["", "", "", "10", "30"])
             vfrom = rng.choice(["", "", "2025-01-01", "2026-01-01"])
             key = (kind, prefix, origin, sme, vfrom)
@@ -50,15 +59,38 @@ def tariff_rows(dests: list[str], rows: int, seed: int = 7) -> list[dict[str, st
                 continue
             seen.add(key)
             rate = "" if kind == "prohibited" else str(Decimal(rng.randint(0, 300)) / 10)
-            out.append(_row(kind, dest, hs_prefix=prefix, origin=origin, rate_percent=rate,
-                            sme_max_employees=sme, valid_from=vfrom, note="bench"))  # fmt: skip
+            out.append(
+                _row(
+                    kind,
+                    dest,
+                    hs_prefix=prefix,
+                    origin=origin,
+                    rate_percent=rate,
+                    sme_max_employees=sme,
+                    valid_from=vfrom,
+                    note="bench",
+                )
+            )
     return out
 
 
-COLUMNS = (
-    "kind,destination,hs_prefix,origin,rate_percent,per_unit,currency,valuation,low_value_upto,"
-    "low_value_duty_per_subheading,tax_free_upto,sme_max_employees,valid_from,valid_to,note"
-).split(",")
+COLUMNS = [
+    "kind",
+    "destination",
+    "hs_prefix",
+    "origin",
+    "rate_percent",
+    "per_unit",
+    "currency",
+    "valuation",
+    "low_value_upto",
+    "low_value_duty_per_subheading",
+    "tax_free_upto",
+    "sme_max_employees",
+    "valid_from",
+    "valid_to",
+    "note",
+]
 
 
 def _row(kind: str, dest: str, **values: str) -> dict[str, str]:
@@ -92,21 +124,39 @@ def to_rule(row: dict[str, str], rid: int) -> TariffRule:
 def network_document(dests: list[str]) -> dict[str, object]:
     """Six origin hubs and ten destination hubs (five destinations each), fully meshed."""
     hubs: list[dict[str, object]] = [
-        {"code": f"O{i}", "name": f"Origin hub {c}", "country": c, "city": c, "currency": "USD",
-         "serves": [c]}  # fmt: skip
+        {
+            "code": f"O{i}",
+            "name": f"Origin hub {c}",
+            "country": c,
+            "city": c,
+            "currency": "USD",
+            "serves": [c],
+        }
         for i, c in enumerate(SELLER_COUNTRIES)
     ]
     for i in range(0, len(dests), 5):
         group = dests[i : i + 5]
-        hubs.append({"code": f"D{i // 5}", "name": f"Destination hub {i // 5}",
-                     "country": group[0], "city": group[0], "currency": "USD",
-                     "serves": group})  # fmt: skip
+        hubs.append(
+            {
+                "code": f"D{i // 5}",
+                "name": f"Destination hub {i // 5}",
+                "country": group[0],
+                "city": group[0],
+                "currency": "USD",
+                "serves": group,
+            }
+        )
     codes = [str(h["code"]) for h in hubs]
     rng = random.Random(3)
     corridors = [
-        {"from": a, "to": b, "transit_days": rng.randint(1, 9), "currency": "USD",
-         "base_fee": f"{rng.randint(200, 900) / 100:.2f}",
-         "per_kg": f"{rng.randint(300, 900) / 100:.2f}"}  # fmt: skip
+        {
+            "from": a,
+            "to": b,
+            "transit_days": rng.randint(1, 9),
+            "currency": "USD",
+            "base_fee": f"{rng.randint(200, 900) / 100:.2f}",
+            "per_kg": f"{rng.randint(300, 900) / 100:.2f}",
+        }
         for a in codes
         for b in codes
         if a != b and (a.startswith("O") or rng.random() < 0.3)

@@ -24,4 +24,3 @@ for _model in NETWORK_MODELS:
     post_delete.connect(
         network_changed, sender=_model, dispatch_uid=f"network-delete-{_model.__name__}"
     )
-

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from marketplace.api.errors import api_not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    # ehubs before marketplace: marketplace.api.urls ends with a catch-all JSON 404.
     path("api/v1/", include("ehubs.api.urls")),
     path("api/v1/", include("marketplace.api.urls")),
+    # Last of the API: unknown /api/ URLs answer in JSON like the rest of the API.
+    re_path(r"^api/(?P<path>[\s\S]*)$", api_not_found, name="api-not-found"),
     path("", include("marketplace.urls")),
 ]

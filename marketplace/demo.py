@@ -429,9 +429,7 @@ def demo_logins(*, demo_seller: SellerProfile | None = None) -> tuple[DemoLogin,
     return (
         DemoLogin(DEMO_BUYER, "buyer", f"in {DEMO_BUYER_COUNTRY}, pays in {DEMO_BUYER_CURRENCY}"),
         DemoLogin(DEMO_SELLER, "seller", seller_detail),
-        DemoLogin(
-            DEMO_OPERATOR, "hub operator", f"runs the {DEMO_OPERATOR_HUB} eHub from /admin/"
-        ),
+        DemoLogin(DEMO_OPERATOR, "hub operator", f"runs the {DEMO_OPERATOR_HUB} eHub from /admin/"),
         DemoLogin(DEMO_ADMIN, "admin", "superuser, /admin/"),
     )
 

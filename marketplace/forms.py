@@ -444,9 +444,9 @@ def quantity_field(label: str = "Quantity") -> forms.IntegerField:
         label=label,
         min_value=MIN_QUANTITY,
         max_value=MAX_QUANTITY,
-        error_messages={
-            key: QUANTITY_ERROR for key in ("required", "invalid", "min_value", "max_value")
-        },
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"), QUANTITY_ERROR
+        ),
         widget=forms.NumberInput(
             attrs={"min": MIN_QUANTITY, "max": MAX_QUANTITY, "inputmode": "numeric"}
         ),
@@ -461,13 +461,19 @@ class ShipToForm(forms.Form):
     country = UppercaseChoiceField(
         label="Ship to",
         choices=lambda: [(c.code, c.name) for c in countries],
-        error_messages={"invalid_choice": "%(value)s is not a country we know."},
+        error_messages={
+            "required": "Choose the country to ship to.",
+            "invalid_choice": "%(value)s is not a country we know.",
+        },
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
     currency = UppercaseChoiceField(
         label="Prices in",
         error_messages={
-            "invalid_choice": "There is no exchange rate for %(value)s yet; choose another currency."
+            "required": "Choose the currency prices are shown in.",
+            "invalid_choice": (
+                "There is no exchange rate for %(value)s yet; choose another currency."
+            ),
         },
     )
 
@@ -492,7 +498,7 @@ class QuantityForm(forms.Form):
 
 
 class CartAddForm(forms.Form):
-    listing = forms.ModelChoiceField(
+    listing: forms.ModelChoiceField[Listing] = forms.ModelChoiceField(
         queryset=Listing.objects.filter(status=Listing.Status.ACTIVE),
         widget=forms.HiddenInput,
         error_messages={
@@ -514,9 +520,9 @@ class CartLineForm(forms.Form):
     listing = forms.IntegerField(
         min_value=1,
         widget=forms.HiddenInput,
-        error_messages={
-            key: "That item is not in your cart." for key in ("required", "invalid", "min_value")
-        },
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value"), "That item is not in your cart."
+        ),
     )
 
 

@@ -37,7 +37,9 @@ def listings_visible(*, seller: SellerProfile | None = None) -> QuerySet[Listing
     return Listing.objects.filter(condition).select_related("seller")
 
 
-def listings_search(*, query: ListingQuery, base: QuerySet[Listing] | None = None) -> QuerySet[Listing]:
+def listings_search(
+    *, query: ListingQuery, base: QuerySet[Listing] | None = None
+) -> QuerySet[Listing]:
     """Filter and sort listings. Price bounds compare amounts in the listing's own currency;
     pass `currency` to compare like with like."""
     qs = base if base is not None else listings_visible()

@@ -103,7 +103,9 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ship-to country, in their currency."""
     seller = _seller_of(request)
     listing = get_object_or_404(selectors.listings_visible(seller=seller), pk=pk)
-    quantity_form = QuantityForm(request.GET if "quantity" in request.GET else None)
+    quantity_form = QuantityForm(
+        request.GET if "quantity" in request.GET else None, initial={"quantity": 1}
+    )
     quantity = 1
     if quantity_form.is_bound and quantity_form.is_valid():
         quantity = quantity_form.cleaned_data["quantity"]
@@ -142,6 +144,8 @@ REFUSAL_HEADLINES = {
     "no_tariff": "No customs tariff for these goods in {country}",
     "not_served": "{country} is not served yet",
 }
+# Refusals caused by particular goods (rather than by the seller's or buyer's country).
+LINE_REFUSALS = ("prohibited", "no_tariff")
 REGIME_LABELS = {
     "domestic": "Domestic: no customs border is crossed",
     "low_value": "Low-value consignment",
@@ -191,14 +195,15 @@ def _refusal(refused: QuoteRefused, ship_to: shop.ShipTo) -> Refusal:
 
 
 def _rule_notes(quote: dict[str, Any]) -> list[tuple[str, str]]:
-    """The notes of the rules behind the duty and tax, each once, in line order."""
-    notes: list[tuple[str, str]] = []
+    """The notes of the rules behind the duty and the tax, as (what, note): each note once, in
+    line order, naming both charges when one rule covers both (a domestic consignment)."""
+    charges_of: dict[str, list[str]] = {}
     for line in quote.get("lines", []):
         for label, key in (("Duty", "duty_rule"), ("Import tax", "tax_rule")):
             note = (line.get(key) or {}).get("note") or ""
-            if note and (label, note) not in notes:
-                notes.append((label, note))
-    return notes
+            if note and label not in charges_of.setdefault(note, []):
+                charges_of[note].append(label)
+    return [(" and ".join(labels).capitalize(), note) for note, labels in charges_of.items()]
 
 
 def _price(items: Sequence[Item], ship_to: shop.ShipTo) -> Priced:
@@ -224,7 +229,8 @@ def _form_errors(request: HttpRequest, form: Form) -> None:
     """Report a form's errors as messages (for POSTs that redirect back), each once."""
     seen: set[str] = set()
     for errors in form.errors.values():
-        for text in errors:
+        for error in errors:
+            text = str(error)
             if text not in seen:
                 seen.add(text)
                 messages.error(request, text)
@@ -287,9 +293,7 @@ def _by_seller(items: Sequence[Item]) -> list[tuple[SellerProfile, list[Item]]]:
     return list(groups.values())
 
 
-def _cart_groups(
-    items: Sequence[Item], ship_to: shop.ShipTo, whole: Priced
-) -> list[SellerGroup]:
+def _cart_groups(items: Sequence[Item], ship_to: shop.ShipTo, whole: Priced) -> list[SellerGroup]:
     """Each seller's consignment quote, taken from the whole cart's quote. When the engine
     refused the cart, each seller's lines are quoted alone to show which seller (and which
     line) is refused, while the others keep their prices."""
@@ -304,9 +308,10 @@ def _cart_groups(
             priced = Priced(quote=data, rule_notes=_rule_notes(data))
         elif whole.refusal is not None:
             priced = _price(group, ship_to)
-            if priced.refusal is not None and priced.refusal.code in ("prohibited", "no_tariff"):
+            if priced.refusal is not None and priced.refusal.code in LINE_REFUSALS:
                 for line in lines:
-                    line.blocking = len(lines) > 1 and _price([line.item], ship_to).refusal is not None
+                    alone = lines == [line] or _price([line.item], ship_to).refusal is not None
+                    line.blocking = alone
         else:
             priced = Priced(currency_error=whole.currency_error)
         result.append(SellerGroup(seller=seller, lines=lines, priced=priced))
@@ -389,7 +394,8 @@ def cart_update(request: HttpRequest) -> HttpResponse:
 def cart_remove(request: HttpRequest) -> HttpResponse:
     form = CartLineForm(request.POST)
     if form.is_valid() and shop.cart_remove(request.session, form.cleaned_data["listing"]):
-        messages.success(request, f"{_title_of(form.cleaned_data['listing'])} removed from your cart.")
+        title = _title_of(form.cleaned_data["listing"])
+        messages.success(request, f"{title} removed from your cart.")
     else:
         messages.error(request, "That item is not in your cart.")
     return redirect("cart")

@@ -17,4 +17,3 @@ from payments.models import FxRate, RateTable
 @receiver(post_delete, sender=FxRate, dispatch_uid="rates-delete-rate")
 def rates_changed(sender: Any, **kwargs: Any) -> None:
     bump("rates")
-

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from rest_framework.test import APIClient
 
+from marketplace.models import BuyerProfile, Listing, SellerProfile
 from tests.factories import BuyerFactory, ListingFactory, SellerFactory
 
 
@@ -12,15 +15,24 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
-def seller(db):  # type: ignore[no-untyped-def]
-    return SellerFactory()
+def seller(db: None) -> SellerProfile:
+    return SellerFactory.create()
 
 
 @pytest.fixture
-def buyer(db):  # type: ignore[no-untyped-def]
-    return BuyerFactory()
+def buyer(db: None) -> BuyerProfile:
+    return BuyerFactory.create()
 
 
 @pytest.fixture
-def listing(seller):  # type: ignore[no-untyped-def]
-    return ListingFactory(seller=seller)
+def listing(seller: SellerProfile) -> Listing:
+    return ListingFactory.create(seller=seller)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_caches() -> Iterator[None]:
+    """Cached hubs, rates and tariffs never leak from one test's (rolled back) data to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

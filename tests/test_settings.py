@@ -47,7 +47,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
 
 def test_database_defaults_to_sqlite_in_the_project_folder() -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [
             sys.executable,
             "-c",

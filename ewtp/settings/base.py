@@ -137,6 +137,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "marketplace.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "marketplace.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+    ],
     "COERCE_DECIMAL_TO_STRING": True,
 }
 

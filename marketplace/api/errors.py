@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.response import Response
@@ -49,12 +51,34 @@ class Conflict(CodedError):
 
 
 def field_errors(exc: ValidationError | DjangoValidationError) -> dict[str, Any]:
-    """`{"field": ["message"]}`, with Django's `__all__` renamed to `non_field_errors`."""
-    errors = as_serializer_error(exc)
-    if NON_FIELD_ERRORS in errors:
-        errors.setdefault(api_settings.NON_FIELD_ERRORS_KEY, [])
-        errors[api_settings.NON_FIELD_ERRORS_KEY] += errors.pop(NON_FIELD_ERRORS)
-    return errors
+    """`{"field": ["message"]}`, with Django's `__all__` renamed to `non_field_errors`.
+
+    Errors of nested input are flattened to paths, so every value is a list of messages:
+    `{"lines[1].listing": ["Listing 9 is not an active listing."]}`.
+    """
+    flat: dict[str, list[Any]] = {}
+    _flatten(as_serializer_error(exc), "", flat)
+    if NON_FIELD_ERRORS in flat:
+        flat.setdefault(api_settings.NON_FIELD_ERRORS_KEY, [])
+        flat[api_settings.NON_FIELD_ERRORS_KEY] += flat.pop(NON_FIELD_ERRORS)
+    return flat
+
+
+def _flatten(errors: Any, path: str, out: dict[str, list[Any]]) -> None:
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            if isinstance(key, int):  # a list serializer's errors, by item index
+                _flatten(value, f"{path}[{key}]", out)
+                continue
+            nested = key in (NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY)
+            _flatten(value, path if nested and path else f"{path}.{key}" if path else key, out)
+    elif isinstance(errors, list) and any(isinstance(e, dict | list) for e in errors):
+        for index, value in enumerate(errors):
+            if value:
+                _flatten(value, f"{path}[{index}]", out)
+    else:
+        messages = errors if isinstance(errors, list) else [errors]
+        out.setdefault(path or api_settings.NON_FIELD_ERRORS_KEY, []).extend(messages)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -63,9 +87,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = ValidationError(detail=field_errors(exc))
     elif isinstance(exc, ParseError):
         exc = ValidationError(detail={api_settings.NON_FIELD_ERRORS_KEY: [exc.detail]})
-    elif isinstance(exc, ValidationError) and not isinstance(exc.detail, dict):
+    elif isinstance(exc, ValidationError):
         exc = ValidationError(detail=field_errors(exc))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, CodedError):
         response.data = {"detail": str(exc.detail), "code": exc.code}
     return response
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Unknown API URLs answer in JSON like the rest of the API, not with the site's 404 page."""
+    return JsonResponse({"detail": "Not found."}, status=404)

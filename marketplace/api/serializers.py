@@ -51,7 +51,7 @@ class SellerRegisterInput(_AccountInput):
     employees = serializers.IntegerField(
         min_value=1, max_value=MAX_DB_INT, help_text="Number of staff, the owner included."
     )
-    payout_currency = CurrencyCodeField(required=False)
+    payout_currency = CurrencyCodeField(required=False, help_text="Defaults to USD.")
 
 
 class SellerPublic(serializers.ModelSerializer):
@@ -87,7 +87,7 @@ class SellerPrivate(serializers.ModelSerializer):
 
 
 class BuyerRegisterInput(_AccountInput):
-    preferred_currency = CurrencyCodeField(required=False)
+    preferred_currency = CurrencyCodeField(required=False, help_text="Defaults to USD.")
 
 
 class BuyerPrivate(serializers.ModelSerializer):

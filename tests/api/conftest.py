@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,16 +12,11 @@ from tests.factories import SellerFactory
 
 
 def _token_client(user: User) -> APIClient:
+    """An API client sending `Authorization: Token …` for the user, as API clients do."""
     client = APIClient()
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
-
-
-@pytest.fixture
-def client_for() -> Callable[[User], APIClient]:
-    """An API client sending `Authorization: Token …` for the given user."""
-    return _token_client
 
 
 @pytest.fixture
@@ -32,7 +26,7 @@ def seller_client(seller: SellerProfile) -> APIClient:
 
 @pytest.fixture
 def other_seller(db: Any) -> SellerProfile:
-    return SellerFactory(company_name="Other Goods Ltd")
+    return SellerFactory.create(company_name="Other Goods Ltd")
 
 
 @pytest.fixture

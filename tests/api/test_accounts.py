@@ -75,7 +75,7 @@ def test_seller_sign_up_cannot_self_verify(api_client: APIClient) -> None:
 
 
 def test_duplicate_username_is_a_username_field_error(api_client: APIClient) -> None:
-    SellerFactory(user__username="hangzhou-silk")
+    SellerFactory.create(user__username="hangzhou-silk")
 
     response = api_client.post(SELLERS, seller_body(), format="json")
 
@@ -140,7 +140,7 @@ def test_seller_sign_up_requires_every_field(api_client: APIClient) -> None:
 
 
 def test_anyone_lists_sellers_with_public_fields_only(api_client: APIClient) -> None:
-    seller = SellerFactory(company_name="Alpha", country="VN", employees=3, verified=True)
+    seller = SellerFactory.create(company_name="Alpha", country="VN", employees=3, verified=True)
 
     response = api_client.get(SELLERS)
 
@@ -172,7 +172,7 @@ def test_seller_list_is_paginated(api_client: APIClient) -> None:
 
 
 def test_anyone_reads_a_sellers_public_profile(api_client: APIClient) -> None:
-    seller = SellerFactory()
+    seller = SellerFactory.create()
 
     response = api_client.get(f"{SELLERS}{seller.pk}/")
 
@@ -219,7 +219,7 @@ def test_buyer_sign_up_takes_a_preferred_currency(api_client: APIClient) -> None
 
 
 def test_buyer_duplicate_username_is_a_username_field_error(api_client: APIClient) -> None:
-    BuyerFactory(user__username="marie")
+    BuyerFactory.create(user__username="marie")
 
     response = api_client.post(BUYERS, buyer_body(), format="json")
 
@@ -253,7 +253,7 @@ def test_a_buyer_reads_their_own_profile(buyer_client: APIClient, buyer: BuyerPr
 
 
 def test_another_buyers_profile_is_a_404(buyer_client: APIClient) -> None:
-    stranger = BuyerFactory()
+    stranger = BuyerFactory.create()
 
     assert buyer_client.get(f"{BUYERS}{stranger.pk}/").status_code == 404
 

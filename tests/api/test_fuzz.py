@@ -57,13 +57,13 @@ def api_data(db: Any) -> Iterator[dict[str, Any]]:
     # and with it the transaction, around every request (PostgreSQL; SQLite in memory ignores it).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    seller, other_seller = SellerFactory(), SellerFactory()
+    seller, other_seller = SellerFactory.create(), SellerFactory.create()
     listings = [
-        ListingFactory(seller=owner, status=status)
+        ListingFactory.create(seller=owner, status=status)
         for owner in (seller, other_seller)
         for status in Listing.Status.values
     ]
-    buyer = BuyerFactory()
+    buyer = BuyerFactory.create()
     try:
         yield {
             "headers": {

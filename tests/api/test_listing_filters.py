@@ -31,9 +31,9 @@ def eur(amount: str) -> Money:
 
 
 def test_the_public_sees_only_active_listings(api_client: APIClient) -> None:
-    ListingFactory(title="On sale")
-    ListingFactory(title="Draft", status=Listing.Status.DRAFT)
-    ListingFactory(title="Archived", status=Listing.Status.ARCHIVED)
+    ListingFactory.create(title="On sale")
+    ListingFactory.create(title="Draft", status=Listing.Status.DRAFT)
+    ListingFactory.create(title="Archived", status=Listing.Status.ARCHIVED)
 
     assert titles(api_client) == ["On sale"]
 
@@ -41,17 +41,17 @@ def test_the_public_sees_only_active_listings(api_client: APIClient) -> None:
 def test_a_seller_also_sees_their_own_drafts_but_not_others(
     seller_client: APIClient, seller: SellerProfile
 ) -> None:
-    ListingFactory(title="Mine, draft", seller=seller, status=Listing.Status.DRAFT)
-    ListingFactory(title="Mine, archived", seller=seller, status=Listing.Status.ARCHIVED)
-    ListingFactory(title="Theirs, draft", status=Listing.Status.DRAFT)
-    ListingFactory(title="Theirs, active")
+    ListingFactory.create(title="Mine, draft", seller=seller, status=Listing.Status.DRAFT)
+    ListingFactory.create(title="Mine, archived", seller=seller, status=Listing.Status.ARCHIVED)
+    ListingFactory.create(title="Theirs, draft", status=Listing.Status.DRAFT)
+    ListingFactory.create(title="Theirs, active")
 
     assert sorted(titles(seller_client)) == ["Mine, archived", "Mine, draft", "Theirs, active"]
 
 
 def test_a_buyer_sees_what_the_public_sees(buyer_client: APIClient) -> None:
-    ListingFactory(title="On sale")
-    ListingFactory(title="Draft", status=Listing.Status.DRAFT)
+    ListingFactory.create(title="On sale")
+    ListingFactory.create(title="Draft", status=Listing.Status.DRAFT)
 
     assert titles(buyer_client) == ["On sale"]
 
@@ -59,16 +59,16 @@ def test_a_buyer_sees_what_the_public_sees(buyer_client: APIClient) -> None:
 def test_status_filters_a_sellers_own_listings(
     seller_client: APIClient, seller: SellerProfile
 ) -> None:
-    ListingFactory(title="Mine, draft", seller=seller, status=Listing.Status.DRAFT)
-    ListingFactory(title="Mine, active", seller=seller)
-    ListingFactory(title="Theirs, draft", status=Listing.Status.DRAFT)
+    ListingFactory.create(title="Mine, draft", seller=seller, status=Listing.Status.DRAFT)
+    ListingFactory.create(title="Mine, active", seller=seller)
+    ListingFactory.create(title="Theirs, draft", status=Listing.Status.DRAFT)
 
     assert titles(seller_client, status="draft") == ["Mine, draft"]
     assert titles(seller_client, status="active") == ["Mine, active"]
 
 
 def test_status_cannot_reveal_others_drafts(api_client: APIClient) -> None:
-    ListingFactory(status=Listing.Status.DRAFT)
+    ListingFactory.create(status=Listing.Status.DRAFT)
 
     assert titles(api_client, status="draft") == []
 
@@ -79,10 +79,12 @@ def test_status_cannot_reveal_others_drafts(api_client: APIClient) -> None:
 def test_search_matches_every_word_over_title_description_hs_code_and_company(
     api_client: APIClient,
 ) -> None:
-    ListingFactory(title="Silk scarf", description="Red", hs_code="621410")
-    ListingFactory(title="Cotton shirt", description="Blue silk trim", hs_code="610910")
-    ListingFactory(title="Teapot", seller=SellerFactory(company_name="Silk Road Ceramics"))
-    ListingFactory(title="Mug", hs_code="691200")
+    ListingFactory.create(title="Silk scarf", description="Red", hs_code="621410")
+    ListingFactory.create(title="Cotton shirt", description="Blue silk trim", hs_code="610910")
+    ListingFactory.create(
+        title="Teapot", seller=SellerFactory.create(company_name="Silk Road Ceramics")
+    )
+    ListingFactory.create(title="Mug", hs_code="691200")
 
     assert sorted(titles(api_client, search="silk")) == ["Cotton shirt", "Silk scarf", "Teapot"]
     assert titles(api_client, search="silk red") == ["Silk scarf"]
@@ -90,24 +92,24 @@ def test_search_matches_every_word_over_title_description_hs_code_and_company(
 
 
 def test_origin_country(api_client: APIClient) -> None:
-    ListingFactory(title="Chinese", origin_country="CN")
-    ListingFactory(title="Vietnamese", origin_country="VN")
+    ListingFactory.create(title="Chinese", origin_country="CN")
+    ListingFactory.create(title="Vietnamese", origin_country="VN")
 
     assert titles(api_client, origin_country="VN") == ["Vietnamese"]
 
 
 def test_hs_prefix(api_client: APIClient) -> None:
-    ListingFactory(title="Shirt", hs_code="610910")
-    ListingFactory(title="Scarf", hs_code="621410")
+    ListingFactory.create(title="Shirt", hs_code="610910")
+    ListingFactory.create(title="Scarf", hs_code="621410")
 
     assert titles(api_client, hs_prefix="61") == ["Shirt"]
     assert titles(api_client, hs_prefix="6214") == ["Scarf"]
 
 
 def test_min_and_max_price_are_inclusive(api_client: APIClient) -> None:
-    ListingFactory(title="Cheap", price=eur("5.00"))
-    ListingFactory(title="Middle", price=eur("10.00"))
-    ListingFactory(title="Dear", price=eur("20.00"))
+    ListingFactory.create(title="Cheap", price=eur("5.00"))
+    ListingFactory.create(title="Middle", price=eur("10.00"))
+    ListingFactory.create(title="Dear", price=eur("20.00"))
 
     assert sorted(titles(api_client, min_price="10")) == ["Dear", "Middle"]
     assert sorted(titles(api_client, max_price="10.00")) == ["Cheap", "Middle"]
@@ -115,8 +117,8 @@ def test_min_and_max_price_are_inclusive(api_client: APIClient) -> None:
 
 
 def test_currency_compares_prices_like_with_like(api_client: APIClient) -> None:
-    ListingFactory(title="Euro", price=eur("15.00"))
-    ListingFactory(title="Yen", price=Money(1500, "JPY"))
+    ListingFactory.create(title="Euro", price=eur("15.00"))
+    ListingFactory.create(title="Yen", price=Money(1500, "JPY"))
 
     assert titles(api_client, currency="EUR") == ["Euro"]
     assert titles(api_client, currency="JPY", min_price="1000") == ["Yen"]
@@ -124,17 +126,19 @@ def test_currency_compares_prices_like_with_like(api_client: APIClient) -> None:
 
 
 def test_seller(api_client: APIClient, seller: SellerProfile) -> None:
-    ListingFactory(title="Mine", seller=seller)
-    ListingFactory(title="Theirs")
+    ListingFactory.create(title="Mine", seller=seller)
+    ListingFactory.create(title="Theirs")
 
     assert titles(api_client, seller=seller.pk) == ["Mine"]
     assert titles(api_client, seller=10**12) == []
 
 
 def test_filters_combine(api_client: APIClient) -> None:
-    ListingFactory(title="Match", origin_country="VN", hs_code="610910", price=eur("9"))
-    ListingFactory(title="Wrong country", origin_country="CN", hs_code="610910", price=eur("9"))
-    ListingFactory(title="Too dear", origin_country="VN", hs_code="610910", price=eur("99"))
+    ListingFactory.create(title="Match", origin_country="VN", hs_code="610910", price=eur("9"))
+    ListingFactory.create(
+        title="Wrong country", origin_country="CN", hs_code="610910", price=eur("9")
+    )
+    ListingFactory.create(title="Too dear", origin_country="VN", hs_code="610910", price=eur("99"))
 
     assert titles(api_client, origin_country="VN", hs_prefix="6109", max_price="50") == ["Match"]
 
@@ -170,13 +174,13 @@ def test_invalid_filter_values_are_400_field_errors(
 
 
 def test_empty_filter_values_are_ignored(api_client: APIClient) -> None:
-    ListingFactory(title="Any")
+    ListingFactory.create(title="Any")
 
     assert titles(api_client, search="", hs_prefix="", min_price="", currency="") == ["Any"]
 
 
 def test_unknown_query_parameters_are_ignored(api_client: APIClient) -> None:
-    ListingFactory(title="Any")
+    ListingFactory.create(title="Any")
 
     assert titles(api_client, colour="red") == ["Any"]
 
@@ -187,9 +191,9 @@ def test_unknown_query_parameters_are_ignored(api_client: APIClient) -> None:
 @pytest.fixture
 def three_listings(db: Any) -> None:
     # Created in this order, so "created" ordering is B, C, A.
-    ListingFactory(title="B", price=eur("20"))
-    ListingFactory(title="C", price=eur("5"))
-    ListingFactory(title="A", price=eur("10"))
+    ListingFactory.create(title="B", price=eur("20"))
+    ListingFactory.create(title="C", price=eur("5"))
+    ListingFactory.create(title="A", price=eur("10"))
 
 
 @pytest.mark.usefixtures("three_listings")
@@ -217,7 +221,7 @@ def test_ordering(api_client: APIClient, ordering: str | None, expected: list[st
 def test_pages_have_count_next_previous_and_results(api_client: APIClient) -> None:
     ListingFactory.create_batch(5)
 
-    first = api_client.get(LISTINGS, {"page_size": 2}).json()
+    first = api_client.get(LISTINGS, {"page_size": "2"}).json()
     last = api_client.get(LISTINGS, {"page_size": 2, "page": 3}).json()
 
     assert list(first) == ["count", "next", "previous", "results"]
@@ -237,7 +241,7 @@ def test_pages_do_not_overlap_when_prices_tie(api_client: APIClient) -> None:
         row["id"]
         for page in (1, 2, 3)
         for row in api_client.get(
-            LISTINGS, {"ordering": "price", "page_size": 2, "page": page}
+            LISTINGS, {"ordering": "price", "page_size": "2", "page": str(page)}
         ).json()["results"]
     ]
 
@@ -247,7 +251,7 @@ def test_pages_do_not_overlap_when_prices_tie(api_client: APIClient) -> None:
 def test_filters_are_kept_in_page_links(api_client: APIClient) -> None:
     ListingFactory.create_batch(3, origin_country="VN")
 
-    body = api_client.get(LISTINGS, {"origin_country": "VN", "page_size": 1}).json()
+    body = api_client.get(LISTINGS, {"origin_country": "VN", "page_size": "1"}).json()
 
     assert "origin_country=VN" in body["next"]
 
@@ -255,7 +259,26 @@ def test_filters_are_kept_in_page_links(api_client: APIClient) -> None:
 def test_page_size_is_capped_at_100(api_client: APIClient) -> None:
     ListingFactory.create_batch(101)
 
-    assert len(api_client.get(LISTINGS, {"page_size": 500}).json()["results"]) == 100
+    assert len(api_client.get(LISTINGS, {"page_size": "500"}).json()["results"]) == 100
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "２"])
+def test_a_page_that_is_not_a_whole_number_from_1_is_a_400(
+    api_client: APIClient, page: str
+) -> None:
+    response = api_client.get(LISTINGS, {"page": page})
+
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Enter a page number from 1."]}
+
+
+def test_page_last_is_the_last_page(api_client: APIClient) -> None:
+    ListingFactory.create_batch(3)
+
+    body = api_client.get(LISTINGS, {"page": "last", "page_size": "2"}).json()
+
+    assert len(body["results"]) == 1
+    assert body["next"] is None
 
 
 def test_a_page_past_the_end_is_a_404(api_client: APIClient) -> None:

@@ -113,7 +113,7 @@ def test_a_price_amount_may_be_a_string_or_a_number(seller_client: APIClient, am
 def test_price_amounts_are_rounded_to_the_currencys_minor_unit(
     api_client: APIClient, stored: str, currency: str, shown: str
 ) -> None:
-    listing = ListingFactory(price=Money(Decimal(stored), currency))
+    listing = ListingFactory.create(price=Money(Decimal(stored), currency))
 
     response = api_client.get(detail(listing))
 
@@ -311,7 +311,7 @@ def test_an_invalid_patch_changes_nothing(seller_client: APIClient, listing: Lis
 
 
 def test_the_owner_publishes_a_draft(seller_client: APIClient, seller: SellerProfile) -> None:
-    draft = ListingFactory(seller=seller, status=Listing.Status.DRAFT)
+    draft = ListingFactory.create(seller=seller, status=Listing.Status.DRAFT)
 
     response = seller_client.patch(detail(draft), {"status": "active"}, format="json")
 
@@ -380,7 +380,7 @@ def test_a_seller_cannot_change_another_sellers_active_listing(
 def test_another_sellers_hidden_listing_is_a_404(
     other_seller_client: APIClient, seller: SellerProfile, status: str
 ) -> None:
-    hidden = ListingFactory(seller=seller, status=status)
+    hidden = ListingFactory.create(seller=seller, status=status)
 
     assert other_seller_client.get(detail(hidden)).status_code == 404
     assert other_seller_client.patch(detail(hidden), {"stock": 1}, format="json").status_code == (
@@ -390,7 +390,7 @@ def test_another_sellers_hidden_listing_is_a_404(
 
 
 def test_the_owner_reads_their_own_draft(seller_client: APIClient, seller: SellerProfile) -> None:
-    draft = ListingFactory(seller=seller, status=Listing.Status.DRAFT)
+    draft = ListingFactory.create(seller=seller, status=Listing.Status.DRAFT)
 
     response = seller_client.get(detail(draft))
 
@@ -400,7 +400,7 @@ def test_the_owner_reads_their_own_draft(seller_client: APIClient, seller: Selle
 
 @pytest.mark.parametrize("status", [Listing.Status.DRAFT, Listing.Status.ARCHIVED])
 def test_the_public_does_not_see_hidden_listings(api_client: APIClient, status: str) -> None:
-    hidden = ListingFactory(status=status)
+    hidden = ListingFactory.create(status=status)
 
     assert api_client.get(detail(hidden)).status_code == 404
 

@@ -28,7 +28,8 @@ def q(cons: Consignment | list[Consignment], dest: str, cur: str, on: date = TOD
 
 def amounts(result: Any) -> tuple[str, str, str, str, str]:
     data = result.as_dict()
-    return tuple(data[k]["amount"] for k in ("goods", "shipping", "duty", "tax", "total"))  # type: ignore[return-value]
+    g, s, d, t, total = (data[k]["amount"] for k in ("goods", "shipping", "duty", "tax", "total"))
+    return g, s, d, t, total
 
 
 # Step 6, low-value regime; step 4 routing; step 5 CIF; step 7 tax on value + duty; step 8.

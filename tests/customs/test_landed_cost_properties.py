@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from customs.landed_cost import Consignment, QuoteLine, QuoteRefused, quote
+from customs.landed_cost import Consignment, Quote, QuoteLine, QuoteRefused, quote
 from payments.money import minor_units
 from tests.customs.world import NETWORK, RATES, TARIFF, TODAY
 
@@ -39,7 +39,7 @@ def consignments(draw: st.DrawFn) -> Consignment:
     return Consignment(country, draw(st.integers(1, 500)), tuple(items))
 
 
-def _quote(cons: Consignment, dest: str, currency: str):  # type: ignore[no-untyped-def]
+def _quote(cons: Consignment, dest: str, currency: str) -> Quote:
     return quote(
         [cons], destination=dest, currency=currency, on=TODAY, network=NETWORK, tariff=TARIFF,
         rates=RATES,

@@ -46,7 +46,7 @@ def test_anyone_lists_hubs_with_sorted_served_countries(
 
 def test_hub_list_is_paginated(api_client: APIClient) -> None:
     for n in range(3):
-        HubFactory(code=f"H{n}X", serves=[["CN", "BE", "RW"][n]])
+        HubFactory.create(code=f"H{n}X", serves=[["CN", "BE", "RW"][n]])
 
     first = api_client.get("/api/v1/hubs/", {"page_size": 2}).json()
     second = api_client.get(first["next"]).json()
@@ -62,7 +62,7 @@ def test_hub_list_queries_do_not_grow_with_hubs(
     api_client: APIClient, django_assert_max_num_queries: Any
 ) -> None:
     for n, country in enumerate(["CN", "BE", "RW", "MY", "US"]):
-        HubFactory(code=f"H{n}X", serves=[country])
+        HubFactory.create(code=f"H{n}X", serves=[country])
 
     with django_assert_max_num_queries(3):  # count, page, served countries
         api_client.get("/api/v1/hubs/")
@@ -72,9 +72,9 @@ def test_hub_detail_includes_corridors_out_with_decimal_string_amounts(
     api_client: APIClient, network_doc: dict[str, Any]
 ) -> None:
     network_import(data=network_doc)
-    CorridorFactory(
-        from_hub=HubFactory(code="HGH"),
-        to_hub=HubFactory(code="NRT", country="JP", currency="JPY"),
+    CorridorFactory.create(
+        from_hub=HubFactory.create(code="HGH"),
+        to_hub=HubFactory.create(code="NRT", country="JP", currency="JPY"),
         transit_days=3,
         currency="JPY",
         base_fee="500",

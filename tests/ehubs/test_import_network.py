@@ -174,7 +174,9 @@ def test_a_hub_serves_exactly_its_list_after_import(network_doc: dict[str, Any])
 
 
 def test_hubs_and_corridors_missing_from_the_file_are_kept(network_doc: dict[str, Any]) -> None:
-    CorridorFactory(from_hub=HubFactory(code="KGL", serves=["RW"]), to_hub=HubFactory(code="NBO"))
+    CorridorFactory.create(
+        from_hub=HubFactory.create(code="KGL", serves=["RW"]), to_hub=HubFactory.create(code="NBO")
+    )
 
     network_import(data=network_doc)
 
@@ -184,7 +186,7 @@ def test_hubs_and_corridors_missing_from_the_file_are_kept(network_doc: dict[str
 
 
 def test_corridor_may_join_a_hub_only_in_the_database(network_doc: dict[str, Any]) -> None:
-    HubFactory(code="KGL", country="RW", city="Kigali", currency="RWF")
+    HubFactory.create(code="KGL", country="RW", city="Kigali", currency="RWF")
     network_doc["corridors"].append(
         {
             "from": "LGG",
@@ -226,7 +228,7 @@ def test_exact_json_numbers_are_accepted_as_fees(network_doc: dict[str, Any]) ->
 def test_three_different_errors_are_all_reported_and_nothing_is_imported(
     network_doc: dict[str, Any],
 ) -> None:
-    HubFactory(code="KGL", country="RW", city="Kigali", currency="RWF", serves=["RW"])
+    HubFactory.create(code="KGL", country="RW", city="Kigali", currency="RWF", serves=["RW"])
     before = _snapshot()
     network_doc["hubs"][1]["country"] = "XX"
     network_doc["corridors"][0]["per_kg"] = "-1.00"
@@ -357,7 +359,7 @@ def test_document_that_is_not_an_object_is_refused() -> None:
 def test_country_held_by_a_hub_the_file_does_not_declare_is_a_conflict(
     network_doc: dict[str, Any],
 ) -> None:
-    HubFactory(code="FRA", country="DE", city="Frankfurt", currency="EUR", serves=["DE"])
+    HubFactory.create(code="FRA", country="DE", city="Frankfurt", currency="EUR", serves=["DE"])
     before = _snapshot()
 
     errors = _errors(network_doc)

@@ -42,7 +42,7 @@ def test_network_is_rebuilt_after_an_edit_outside_the_import(network_doc: dict[s
     network_import(data=network_doc)
     assert network_current().hub_for_country.get("RW") is None
 
-    HubFactory(code="KGL", country="RW", serves=["RW"])  # as an admin edit would
+    HubFactory.create(code="KGL", country="RW", serves=["RW"])  # as an admin edit would
     assert network_current().hub_for_country["RW"] == "KGL"
 
     Corridor.objects.get().delete()
@@ -59,9 +59,9 @@ def test_hub_serving_finds_the_hub_of_a_country(network_doc: dict[str, Any]) -> 
 
 
 def test_hubs_list_prefetches_served_countries(django_assert_num_queries: Any) -> None:
-    CorridorFactory(
-        from_hub=HubFactory(code="AAA", serves=["CN"]),
-        to_hub=HubFactory(code="BBB", serves=["BE", "NL"]),
+    CorridorFactory.create(
+        from_hub=HubFactory.create(code="AAA", serves=["CN"]),
+        to_hub=HubFactory.create(code="BBB", serves=["BE", "NL"]),
     )
 
     with django_assert_num_queries(2):

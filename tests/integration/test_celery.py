@@ -26,4 +26,4 @@ def test_ci_runs_against_a_real_broker() -> None:
         assert not settings.CELERY_TASK_ALWAYS_EAGER
         assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     else:
-        assert settings.CELERY_TASK_ALWAYS_EAGER == (not settings.CELERY_BROKER_URL)
+        assert (not settings.CELERY_BROKER_URL) == settings.CELERY_TASK_ALWAYS_EAGER

@@ -23,32 +23,34 @@ MODELS = ("sellerprofile", "buyerprofile", "listing")
 @pytest.fixture
 def catalogue() -> dict[str, object]:
     """Two sellers, listings in three chapters and statuses, one buyer."""
-    small = SellerFactory(company_name="Hangzhou Silk Studio", country="CN", payout_currency="CNY")
-    large = SellerFactory(
+    small = SellerFactory.create(
+        company_name="Hangzhou Silk Studio", country="CN", payout_currency="CNY"
+    )
+    large = SellerFactory.create(
         company_name="Liège Chocolate Works",
         country="BE",
         payout_currency="EUR",
         employees=240,
         verified=True,
     )
-    shirt = ListingFactory(
+    shirt = ListingFactory.create(
         seller=small, title="Cotton T-shirt", hs_code="610910", price=Money("89.00", "CNY")
     )
-    tea = ListingFactory(
+    tea = ListingFactory.create(
         seller=small,
         title="Longjing green tea",
         hs_code="090210",
         price=Money("168.00", "CNY"),
         status=Listing.Status.DRAFT,
     )
-    praline = ListingFactory(
+    praline = ListingFactory.create(
         seller=large,
         title="Pralines, box of 16",
         hs_code="180690",
         origin_country="BE",
         price=Money(Decimal("24.00"), "EUR"),
     )
-    buyer = BuyerFactory(country="DE", preferred_currency="EUR")
+    buyer = BuyerFactory.create(country="DE", preferred_currency="EUR")
     return {
         "small": small,
         "large": large,

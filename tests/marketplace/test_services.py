@@ -38,7 +38,7 @@ def test_seller_register_creates_user_and_profile_that_can_list_at_once() -> Non
 
 
 def test_duplicate_username_is_a_field_error_and_creates_nothing() -> None:
-    UserFactory(username="taken")
+    UserFactory.create(username="taken")
     with pytest.raises(ValidationError) as err:
         services.seller_register(
             username="taken",
@@ -75,7 +75,7 @@ def test_invalid_profile_rolls_back_the_user() -> None:
 
 
 def test_listing_update_validates_and_archive_hides_from_storefront() -> None:
-    listing = ListingFactory()
+    listing = ListingFactory.create()
     with pytest.raises(ValidationError):
         services.listing_update(listing=listing, hs_code="12")
     listing.refresh_from_db()
@@ -94,7 +94,7 @@ def test_hub_operator_group_has_admin_permissions_but_no_delete() -> None:
 
 
 def test_seller_cannot_be_created_twice_for_one_user() -> None:
-    seller = SellerFactory()
+    seller = SellerFactory.create()
     with pytest.raises(ValidationError):
         SellerProfile(
             user=seller.user, company_name="Again", country="CN", employees=2
