@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from customs.tariff import DUTY, PROHIBITED, TAX, TariffIndex, TariffRule
-from ehubs.routing import Network, Route, route_cheapest
+from ehubs.routing import Network, Route, route_cheapest_cached
 from payments.fx import Rates
 from payments.money import quantize
 
@@ -202,7 +202,19 @@ def _fmt(amount: Decimal | None, currency: str) -> str:
     return f"{currency} {plain(ZERO if amount is None else amount)}"
 
 
+def _memo(rule: TariffRule, key: tuple[Any, ...], build: Any) -> Any:
+    """Per-rule memo of derived values (rules are immutable and shared by every quote)."""
+    memo: dict[tuple[Any, ...], Any] = rule.__dict__.setdefault("_memo", {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
 def _rule_dict(rule: TariffRule) -> dict[str, Any]:
+    return dict(_memo(rule, ("dict",), lambda: _build_rule_dict(rule)))
+
+
+def _build_rule_dict(rule: TariffRule) -> dict[str, Any]:
     return {
         "id": rule.id,
         "kind": rule.kind,
@@ -383,12 +395,13 @@ def _route(consignment: Consignment, destination: str, network: Network, rates: 
     weight_kg = (
         sum((Decimal(ln.weight_grams) * ln.quantity for ln in consignment.lines), ZERO) / THOUSAND
     )
-    route = route_cheapest(
+    route = route_cheapest_cached(
         network,
         origin_hub,
         destination_hub,
         weight_kg,
         lambda amount, cur: rates.convert(amount, cur, "USD"),
+        priced_with=rates,
     )
     if route is None:
         raise QuoteRefused(
@@ -473,6 +486,14 @@ def _duty_and_tax(
 
 
 def _explain_shipping(route: Route, weight_kg: Decimal) -> str:
+    # Routes are cached per weight, so the sentence is too.
+    memo: dict[Decimal, str] = route.__dict__.setdefault("_explained", {})
+    if weight_kg not in memo:
+        memo[weight_kg] = _build_explain_shipping(route, weight_kg)
+    return memo[weight_kg]
+
+
+def _build_explain_shipping(route: Route, weight_kg: Decimal) -> str:
     if not route.legs:
         return "No shipping between eHubs: the seller and the buyer are served by the same eHub."
     legs = "; ".join(
@@ -516,6 +537,16 @@ def _explain_charges(
 
 
 def _explain_row(what: str, rule: dict[str, Any], profile: TariffRule, ccur: str) -> str:
+    return str(
+        _memo(
+            profile,
+            ("explain", what, rule.get("id"), rule.get("applies")),
+            lambda: _build_explain_row(what, rule, profile, ccur),
+        )
+    )
+
+
+def _build_explain_row(what: str, rule: dict[str, Any], profile: TariffRule, ccur: str) -> str:
     scope = f"HS {rule['hs_prefix']}…" if rule.get("hs_prefix") else "all goods"
     parts = []
     if rule.get("rate_percent") is not None:

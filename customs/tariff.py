@@ -60,19 +60,39 @@ class TariffRule:
         )
 
 
+_Bucket = tuple[dict[str, list[TariffRule]], list[TariffRule]]
+
+
+def _bucket(rows: list[TariffRule]) -> _Bucket:
+    by_origin: dict[str, list[TariffRule]] = {}
+    generic: list[TariffRule] = []
+    for rule in sorted(rows, key=TariffRule.specificity, reverse=True):
+        (by_origin.setdefault(rule.origin, []) if rule.origin else generic).append(rule)
+    return by_origin, generic
+
+
 class TariffIndex:
     """Rules bucketed by (kind, destination, hs_prefix): a look-up tries the ≤ 11 prefixes of
     the HS code, longest first, and scans only the few rows of each bucket."""
 
     def __init__(self, rules: Iterable[TariffRule]) -> None:
-        buckets: dict[tuple[str, str, str], list[TariffRule]] = {}
+        by_scope: dict[tuple[str, str], dict[str, list[TariffRule]]] = {}
         for rule in rules:
-            buckets.setdefault((rule.kind, rule.destination, rule.hs_prefix), []).append(rule)
-        for bucket in buckets.values():
-            bucket.sort(key=TariffRule.specificity, reverse=True)
-        self._buckets = buckets
-        self.destinations = frozenset(d for (_, d, _) in buckets)
-        self.size = sum(len(b) for b in buckets.values())
+            scope = by_scope.setdefault((rule.kind, rule.destination), {})
+            scope.setdefault(rule.hs_prefix, []).append(rule)
+        # (kind, destination) → (longest prefix present, prefix → bucket). A bucket splits its
+        # rows by origin (most specific first in each part): rows for another origin never
+        # match, so a look-up reads only the line's origin's rows and the origin-free ones.
+        self._scopes: dict[tuple[str, str], tuple[int, dict[str, _Bucket]]] = {
+            key: (max(len(p) for p in scope), {p: _bucket(rows) for p, rows in scope.items()})
+            for key, scope in by_scope.items()
+        }
+        self.destinations = frozenset(d for (_, d) in by_scope)
+        self.size = sum(
+            len(generic) + sum(len(r) for r in by_origin.values())
+            for _, scope in self._scopes.values()
+            for by_origin, generic in scope.values()
+        )
 
     def match(
         self,
@@ -84,13 +104,19 @@ class TariffIndex:
         employees: int | None = None,
         on: date,
     ) -> TariffRule | None:
-        for length in range(len(hs_code), -1, -1):
-            bucket = self._buckets.get((kind, destination, hs_code[:length]))
-            if not bucket:
+        found = self._scopes.get((kind, destination))
+        if found is None:
+            return None
+        longest, scope = found
+        for length in range(min(len(hs_code), longest), -1, -1):
+            bucket = scope.get(hs_code[:length])
+            if bucket is None:
                 continue
-            for rule in bucket:
-                if rule.applies(on=on, origin=origin, employees=employees):
-                    return rule
+            by_origin, generic = bucket
+            for rows in (by_origin.get(origin, ()) if origin else (), generic):
+                for rule in rows:
+                    if rule.applies(on=on, origin=origin, employees=employees):
+                        return rule
         return None
 
     def profile(self, destination: str, *, on: date) -> TariffRule | None:

@@ -44,6 +44,11 @@ class Network:
     hub_for_country: Mapping[str, str]
     corridors_from: Mapping[str, tuple[Leg, ...]]
     unions_of_country: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Routes already found, by (origin, destination, weight): the same listing is quoted again
+    # and again (pages, cart, API). Each entry remembers the rates it was priced with.
+    _routes: dict[tuple[str, str, Decimal], tuple[object, Route | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def build(
@@ -74,6 +79,30 @@ class Network:
         return bool(
             self.unions_of_country.get(a, frozenset()) & self.unions_of_country.get(b, frozenset())
         )
+
+
+ROUTE_CACHE_SIZE = 50_000
+
+
+def route_cheapest_cached(
+    network: Network,
+    origin_hub: str,
+    destination_hub: str,
+    weight_kg: Decimal,
+    to_usd: Callable[[Decimal, str], Decimal],
+    priced_with: object,
+) -> Route | None:
+    """`route_cheapest`, remembered on the network while `priced_with` (the rates) is the same
+    object; a new network or a new rate table starts afresh."""
+    key = (origin_hub, destination_hub, weight_kg)
+    hit = network._routes.get(key)
+    if hit is not None and hit[0] is priced_with:
+        return hit[1]
+    route = route_cheapest(network, origin_hub, destination_hub, weight_kg, to_usd)
+    if len(network._routes) >= ROUTE_CACHE_SIZE:
+        network._routes.clear()
+    network._routes[key] = (priced_with, route)
+    return route
 
 
 def route_cheapest(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -27,41 +28,84 @@ class Item:
     quantity: int
 
 
-def quote_line(item: Item) -> QuoteLine:
-    listing = item.listing
-    return QuoteLine(
-        listing_id=listing.pk,
-        hs_code=listing.hs_code,
-        origin=str(listing.origin_country.code),
-        unit_price=listing.price.amount,
-        currency=str(listing.price.currency.code),
-        weight_grams=listing.weight_grams,
-        quantity=item.quantity,
-        title=listing.title,
-    )
+@dataclass(frozen=True)
+class Quotable:
+    """What a quote reads of a listing and its seller."""
 
+    listing_id: int
+    seller_id: int
+    title: str
+    hs_code: str
+    origin: str
+    unit_price: Decimal
+    currency: str
+    weight_grams: int
+    seller_country: str
+    seller_employees: int
 
-def consignments_of(items: Sequence[Item]) -> list[Consignment]:
-    """One consignment per seller, in the order sellers first appear."""
-    by_seller: dict[int, list[Item]] = {}
-    for item in items:
-        by_seller.setdefault(item.listing.seller_id, []).append(item)
-    result = []
-    for group in by_seller.values():
-        seller = group[0].listing.seller
-        result.append(
-            Consignment(
-                seller_country=str(seller.country.code),
-                seller_employees=seller.employees,
-                lines=tuple(quote_line(i) for i in group),
-                seller_id=seller.pk,
-            )
+    @classmethod
+    def of(cls, listing: Listing) -> Quotable:
+        seller = listing.seller
+        return cls(
+            listing_id=listing.pk,
+            seller_id=listing.seller_id,
+            title=listing.title,
+            hs_code=listing.hs_code,
+            origin=str(listing.origin_country.code),
+            unit_price=listing.price.amount,
+            currency=str(listing.price.currency.code),
+            weight_grams=listing.weight_grams,
+            seller_country=str(seller.country.code),
+            seller_employees=seller.employees,
         )
-    return result
+
+
+def consignments_of(items: Sequence[tuple[Quotable, int]]) -> list[Consignment]:
+    """One consignment per seller, in the order sellers first appear."""
+    by_seller: dict[int, list[tuple[Quotable, int]]] = {}
+    for item in items:
+        by_seller.setdefault(item[0].seller_id, []).append(item)
+    return [
+        Consignment(
+            seller_country=group[0][0].seller_country,
+            seller_employees=group[0][0].seller_employees,
+            lines=tuple(
+                QuoteLine(
+                    listing_id=q.listing_id,
+                    hs_code=q.hs_code,
+                    origin=q.origin,
+                    unit_price=q.unit_price,
+                    currency=q.currency,
+                    weight_grams=q.weight_grams,
+                    quantity=quantity,
+                    title=q.title,
+                )
+                for q, quantity in group
+            ),
+            seller_id=seller_id,
+        )
+        for seller_id, group in by_seller.items()
+    ]
 
 
 def quote_listings(
     *, items: Sequence[Item], destination: str, currency: str, on: date | None = None
+) -> Quote:
+    """Quote listings (pages and cart): see `quote_quotables`."""
+    return quote_quotables(
+        items=[(Quotable.of(i.listing), i.quantity) for i in items],
+        destination=destination,
+        currency=currency,
+        on=on,
+    )
+
+
+def quote_quotables(
+    *,
+    items: Sequence[tuple[Quotable, int]],
+    destination: str,
+    currency: str,
+    on: date | None = None,
 ) -> Quote:
     """Quote the items delivered to `destination`, in `currency`, on `on` (default: today).
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import Q, QuerySet
 
-from marketplace.models import Listing, SellerProfile
+from marketplace.models import HOLD_MONEY, Listing, SellerProfile
+from marketplace.quoting import Quotable
 
 SORTS: dict[str, tuple[str, ...]] = {
     "newest": ("-created", "-id"),
@@ -64,6 +67,69 @@ def listings_search(
     if query.seller is not None:
         qs = qs.filter(seller_id=query.seller)
     return qs.order_by(*SORTS.get(query.sort, SORTS["newest"]))
+
+
+_QUOTE_COLUMNS = (
+    ("l", Listing, "id"), ("l", Listing, "seller_id"), ("l", Listing, "title"),
+    ("l", Listing, "hs_code"), ("l", Listing, "origin_country"), ("l", Listing, "price"),
+    ("l", Listing, "price_currency"), ("l", Listing, "weight_grams"),
+    ("s", SellerProfile, "country"), ("s", SellerProfile, "employees"),
+)  # fmt: skip
+_PRICE_PLACES = Decimal(1).scaleb(-HOLD_MONEY["decimal_places"])
+_QUOTE_DB = "default"  # listings have no database routing
+
+
+def listings_quotable(*, ids: Iterable[int]) -> list[Quotable]:
+    """What a quote reads of the active listings among `ids`, by listing id.
+
+    Every API quote runs this, so it is one hand-written query instead of the ORM's compiled
+    one and model instances (together they cost more than the rest of the quote).
+    """
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return []
+    columns = ", ".join(
+        f"{alias}.{model._meta.get_field(name).column}"  # type: ignore[union-attr]
+        for alias, model, name in _QUOTE_COLUMNS
+    )
+    placeholders = ", ".join(["%s"] * len(wanted))
+    sql = (
+        f"SELECT {columns} FROM {Listing._meta.db_table} l "  # noqa: S608
+        f"JOIN {SellerProfile._meta.db_table} s ON s.id = l.seller_id "
+        f"WHERE l.status = %s AND l.id IN ({placeholders})"
+    )
+    with connections[_QUOTE_DB].cursor() as cursor:
+        cursor.execute(sql, [Listing.Status.ACTIVE, *wanted])
+        rows = cursor.fetchall()
+    return [
+        Quotable(
+            listing_id=pk,
+            seller_id=seller_id,
+            title=title,
+            hs_code=hs_code,
+            origin=origin,
+            # SQLite hands decimals back as floats: read them as the ORM does.
+            unit_price=(price if isinstance(price, Decimal) else Decimal(str(price))).quantize(
+                _PRICE_PLACES
+            ),
+            currency=currency,
+            weight_grams=weight_grams,
+            seller_country=seller_country,
+            seller_employees=employees,
+        )
+        for (
+            pk,
+            seller_id,
+            title,
+            hs_code,
+            origin,
+            price,
+            currency,
+            weight_grams,
+            seller_country,
+            employees,
+        ) in rows
+    ]
 
 
 def listings_featured(*, limit: int = 12) -> QuerySet[Listing]:

@@ -45,8 +45,11 @@ class Rates:
 
     def as_dict(self, currencies: set[str] | None = None) -> dict[str, str]:
         """The record kept on quotes: the base and the rates that were used."""
-        codes = sorted(currencies if currencies is not None else self._all)
-        return {
-            "base": self.base,
-            **{c: f"{self.rate(c).normalize():f}" for c in codes if c != self.base},
-        }
+        key = frozenset(currencies if currencies is not None else self._all)
+        memo: dict[frozenset[str], dict[str, str]] = self.__dict__.setdefault("_as_dict", {})
+        if key not in memo:
+            memo[key] = {
+                "base": self.base,
+                **{c: f"{self.rate(c).normalize():f}" for c in sorted(key) if c != self.base},
+            }
+        return dict(memo[key])

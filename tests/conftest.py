@@ -34,5 +34,8 @@ def _fresh_reference_caches() -> Iterator[None]:
     """Cached hubs, rates and tariffs never leak from one test's (rolled back) data to the next."""
     from django.core.cache import cache
 
+    from ewtp.datacache import forget_local
+
     cache.clear()
+    forget_local()
     yield

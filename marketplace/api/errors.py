@@ -67,7 +67,7 @@ def field_errors(exc: ValidationError | DjangoValidationError) -> dict[str, Any]
 def _flatten(errors: Any, path: str, out: dict[str, list[Any]]) -> None:
     if isinstance(errors, dict):
         for key, value in errors.items():
-            if isinstance(key, int):  # a list serializer's errors, by item index
+            if isinstance(key, int) or key.isdigit():  # errors of list items, by index
                 _flatten(value, f"{path}[{key}]", out)
                 continue
             nested = key in (NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from djmoney.money import Money
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -23,7 +22,6 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def world(transactional_db: Any) -> Listing:
-    cache.clear()
     reference_data_load()
     seller = SellerFactory.create(company_name="Lotus Crafts", country="CN")
     return ListingFactory.create(

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 
 from ehubs.models import Hub, HubCountry
 from marketplace.services import hub_operator_group_ensure
@@ -25,13 +24,6 @@ EXAMPLE_ROWS = [
     "tax,BE,4901,,6,,,,,,,,,,Books: reduced VAT",
     "prohibited,BE,9302,,,,,,,,,,,,Revolvers and pistols",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
-    # The tariff index is cached per process under a version token in Django's cache.
-    cache.clear()
-    yield
 
 
 @pytest.fixture

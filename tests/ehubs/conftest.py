@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 # The example of docs/DATA_FORMATS.md, import_network.
 EXAMPLE_NETWORK: dict[str, Any] = {
@@ -39,13 +37,6 @@ EXAMPLE_NETWORK: dict[str, Any] = {
     ],
     "customs_unions": [{"code": "EU", "members": ["AT", "BE", "DE", "FR", "IT", "LU", "NL"]}],
 }
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
-    # Data-version tokens live in Django's cache; a rolled-back test must not leave its token.
-    cache.clear()
-    yield
 
 
 @pytest.fixture

@@ -1,14 +1,12 @@
 """Reference data for the storefront's delivered prices, loaded through the import services
-(the same ones operators' commands call), and a clean cache for each test."""
+(the same ones operators' commands call)."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from customs.services import tariff_import
 from ehubs.services import network_import
@@ -68,14 +66,6 @@ def reference_data_load() -> None:
     network_import(data=NETWORK)
     rates_import(data=RATES)
     tariff_import(rows=io.StringIO(TARIFF_CSV))
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
-    # The network, rates and tariff caches are keyed by version tokens in Django's cache;
-    # a rolled-back test must not leave its token behind for the next one.
-    cache.clear()
-    yield
 
 
 @pytest.fixture
