@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from customs.tariff import TariffRule
+from customs.validation import COLUMNS
 
 HS_CODES = [
     "610910", "620520", "640399", "420221", "691200", "691110", "090111", "090210", "851830",
@@ -72,25 +73,6 @@ def tariff_rows(dests: list[str], rows: int, seed: int = 7) -> list[dict[str, st
                 )
             )
     return out
-
-
-COLUMNS = [
-    "kind",
-    "destination",
-    "hs_prefix",
-    "origin",
-    "rate_percent",
-    "per_unit",
-    "currency",
-    "valuation",
-    "low_value_upto",
-    "low_value_duty_per_subheading",
-    "tax_free_upto",
-    "sme_max_employees",
-    "valid_from",
-    "valid_to",
-    "note",
-]
 
 
 def _row(kind: str, dest: str, **values: str) -> dict[str, str]:

@@ -511,18 +511,17 @@ def _explain_charges(
     regime: str, profile: TariffRule, charges: tuple[LineCharge, ...], destination: str
 ) -> dict[str, str]:
     ccur = profile.currency
-    note = f" ({profile.note})" if profile.note else ""
     if regime == LOW_VALUE:
         flat = profile.low_value_duty_per_subheading
         if flat:
             duty = (
                 f"{destination}: flat {_fmt(flat, ccur)} per tariff subheading on consignments up "
-                f"to {_fmt(profile.low_value_upto, ccur)}{note}."
+                f"to {_fmt(profile.low_value_upto, ccur)}."
             )
         else:
             duty = (
                 f"{destination}: no duty on consignments up to "
-                f"{_fmt(profile.low_value_upto, ccur)}{note}."
+                f"{_fmt(profile.low_value_upto, ccur)}."
             )
     else:
         duty = "; ".join(
@@ -530,7 +529,7 @@ def _explain_charges(
         )
     if charges and charges[0].tax_rule.get("applies") == "tax_free":
         upto = _fmt(profile.tax_free_upto, ccur)
-        tax = f"{destination}: no import tax on goods up to {upto}{note}."
+        tax = f"{destination}: no import tax on goods up to {upto}."
     else:
         tax = "; ".join(sorted({_explain_row("tax", lc.tax_rule, profile, ccur) for lc in charges}))
     return {"duty": duty, "tax": tax}

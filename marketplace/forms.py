@@ -23,11 +23,20 @@ from django.db import IntegrityError
 from django.forms.boundfield import BoundField
 from django_countries import countries
 
+from customs.hs import HS_CHAPTERS
 from marketplace import services
 from marketplace.cart import MAX_QUANTITY, MIN_QUANTITY
 from marketplace.models import HS_CODE_VALIDATOR, BuyerProfile, Listing, SellerProfile
 from marketplace.selectors import SORTS, ListingQuery
 from payments.money import CURRENCY_CHOICES
+
+SORT_LABELS: dict[str, str] = {
+    "newest": "Newest first",
+    "price_asc": "Price: low to high",
+    "price_desc": "Price: high to low",
+    "title": "Title: A to Z",
+}
+
 
 Choices = list[tuple[str, Any]]
 
@@ -38,46 +47,6 @@ COMMON_CURRENCIES = (
 )  # fmt: skip
 
 # Harmonized System chapters (2-digit headings), for the storefront's chapter filter.
-HS_CHAPTERS: dict[str, str] = {
-    "01": "Live animals", "02": "Meat", "03": "Fish and seafood",
-    "04": "Dairy, eggs, honey", "05": "Other animal products", "06": "Plants and cut flowers",
-    "07": "Vegetables", "08": "Fruit and nuts", "09": "Coffee, tea and spices", "10": "Cereals",
-    "11": "Flour, malt and starches", "12": "Oil seeds", "13": "Gums and resins",
-    "14": "Plaiting materials", "15": "Fats and oils", "16": "Meat and fish preparations",
-    "17": "Sugar and confectionery", "18": "Cocoa and chocolate",
-    "19": "Cereal and bakery preparations", "20": "Vegetable and fruit preparations",
-    "21": "Miscellaneous food preparations", "22": "Beverages", "23": "Animal feed",
-    "24": "Tobacco", "25": "Salt, stone and cement", "26": "Ores", "27": "Mineral fuels",
-    "28": "Inorganic chemicals", "29": "Organic chemicals", "30": "Pharmaceuticals",
-    "31": "Fertilisers", "32": "Paints, dyes and inks", "33": "Perfumes and cosmetics",
-    "34": "Soap, wax and candles", "35": "Glues and enzymes", "36": "Explosives and matches",
-    "37": "Photographic goods", "38": "Miscellaneous chemicals", "39": "Plastics",
-    "40": "Rubber", "41": "Hides and leather", "42": "Leather goods and bags", "43": "Furskins",
-    "44": "Wood", "45": "Cork", "46": "Basketware", "47": "Wood pulp",
-    "48": "Paper and paperboard", "49": "Books and printed matter", "50": "Silk", "51": "Wool",
-    "52": "Cotton", "53": "Other plant fibres", "54": "Man-made filaments",
-    "55": "Man-made staple fibres", "56": "Felt, twine and rope", "57": "Carpets",
-    "58": "Special fabrics, lace, embroidery", "59": "Coated textiles", "60": "Knitted fabrics",
-    "61": "Clothing, knitted", "62": "Clothing, not knitted", "63": "Other textile articles",
-    "64": "Footwear", "65": "Headgear", "66": "Umbrellas", "67": "Feathers, artificial flowers",
-    "68": "Stone and plaster articles", "69": "Ceramics", "70": "Glass and glassware",
-    "71": "Jewellery and precious metals", "72": "Iron and steel", "73": "Iron or steel articles",
-    "74": "Copper", "75": "Nickel", "76": "Aluminium", "78": "Lead", "79": "Zinc", "80": "Tin",
-    "81": "Other base metals", "82": "Tools and cutlery", "83": "Miscellaneous metal articles",
-    "84": "Machinery", "85": "Electrical equipment", "86": "Railway equipment",
-    "87": "Vehicles", "88": "Aircraft", "89": "Ships and boats",
-    "90": "Optical, medical and measuring instruments", "91": "Clocks and watches",
-    "92": "Musical instruments", "93": "Arms and ammunition", "94": "Furniture and lighting",
-    "95": "Toys, games and sports goods", "96": "Miscellaneous manufactured articles",
-    "97": "Art and antiques",
-}  # fmt: skip
-
-SORT_LABELS: dict[str, str] = {
-    "newest": "Newest first",
-    "price_asc": "Price: low to high",
-    "price_desc": "Price: high to low",
-    "title": "Title: A to Z",
-}
 
 DUPLICATE_USERNAME = "A user with that username already exists."
 

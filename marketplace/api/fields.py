@@ -31,6 +31,7 @@ CURRENCY_CODE_LIST: tuple[str, ...] = tuple(sorted(CURRENCY_CODES))
 
 
 COUNTRY_CODE_SET = frozenset(COUNTRY_CODES)
+CURRENCY_CODE_SET = frozenset(CURRENCY_CODES)
 
 
 class _CodeField(serializers.CharField):
@@ -61,7 +62,7 @@ class CountryCodeField(_CodeField):
 class CurrencyCodeField(_CodeField):
     """An ISO 4217 currency code, upper case (e.g. `"EUR"`)."""
 
-    codes = frozenset(CURRENCY_CODES)
+    codes = CURRENCY_CODE_SET
     default_error_messages = {
         "invalid_choice": '"{input}" must be an ISO 4217 currency code, e.g. "EUR".'
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Mapping
 from typing import IO, Any
@@ -12,6 +13,8 @@ from rest_framework.parsers import JSONParser
 # JSON may escape lone UTF-16 surrogates ("\ud800"); Python keeps them in str, and the database
 # driver then fails to encode them (a 500), so they are refused as malformed input.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Raw UTF-8 cannot hold a surrogate, so only a body with a \uD800–\uDFFF escape can yield one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _has_surrogate(data: Any) -> bool:
@@ -38,10 +41,11 @@ class StrictJSONParser(JSONParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
+        raw = stream.read()
         try:
-            data = super().parse(stream, media_type, parser_context)
+            data = super().parse(io.BytesIO(raw), media_type, parser_context)
         except RecursionError as exc:
             raise ParseError("JSON parse error - nested too deeply.") from exc
-        if _has_surrogate(data):
+        if _SURROGATE_ESCAPE.search(raw) and _has_surrogate(data):
             raise ParseError("JSON parse error - unpaired surrogate in a string.")
         return data

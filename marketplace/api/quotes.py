@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -13,7 +16,14 @@ from rest_framework.views import APIView
 
 from customs.landed_cost import QuoteRefused
 from marketplace.api.errors import RuleRefused
-from marketplace.api.fields import MAX_DB_INT, CountryCodeField, CurrencyCodeField, MoneyField
+from marketplace.api.fields import (
+    COUNTRY_CODE_SET,
+    CURRENCY_CODE_SET,
+    MAX_DB_INT,
+    CountryCodeField,
+    CurrencyCodeField,
+    MoneyField,
+)
 from marketplace.api.parsers import StrictJSONParser
 from marketplace.api.schema import errors
 from marketplace.quoting import Quotable, quote_quotables
@@ -24,59 +34,125 @@ MAX_QUANTITY = 10_000
 
 
 class QuoteLineInput(serializers.Serializer):
-    """One line of a quote request (documents the shape that `QuoteLinesField` reads)."""
-
     listing = serializers.IntegerField(min_value=1, help_text="The id of an active listing.")
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
-@extend_schema_field(QuoteLineInput(many=True))
-class QuoteLinesField(serializers.Field):
-    """`[{"listing": id, "quantity": n}, …]`, checked in plain code: a nested serializer costs
-    more per request than the whole quote (DRF deep-copies its fields on every use)."""
+class QuoteInput(serializers.Serializer):
+    """The request body, for the schema; `quote_request_parse` checks it."""
 
-    default_error_messages = {
-        "not_a_list": 'Give the lines as a list of {"listing": id, "quantity": n} objects.',
-        "empty": "Add at least one line.",
-        "too_many": f"Quote at most {MAX_LINES} lines at a time.",
-        "not_an_object": 'Each line is an object: {"listing": id, "quantity": n}.',
+    destination_country = CountryCodeField()
+    currency = CurrencyCodeField()
+    lines = QuoteLineInput(many=True, help_text=f"1 to {MAX_LINES} lines.")
+    date = serializers.DateField(
+        required=False, help_text="Selects the rules in force (default: today)."
+    )
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    destination: str
+    currency: str
+    items: list[tuple[Quotable, int]]
+    on: date | None
+
+
+REQUIRED = "This field is required."
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def quote_request_parse(data: Any) -> QuoteRequest:
+    """Check a quote request as `QuoteInput` documents it and fetch its listings in one query.
+
+    Plain code rather than the serializer: building DRF fields on every request costs this hot
+    endpoint more than the quote itself. Raises ValidationError with `{"field": [messages]}`.
+    """
+    if not isinstance(data, dict):
+        raise serializers.ValidationError(
+            {"non_field_errors": ['Send a JSON object: {"destination_country", "currency", …}.']}
+        )
+    errors: dict[str, Any] = {}
+    destination = _code(data, "destination_country", COUNTRY_CODE_SET, CountryCodeField, errors)
+    currency = _code(data, "currency", CURRENCY_CODE_SET, CurrencyCodeField, errors)
+    on: date | None = None
+    raw_date = data.get("date")
+    if raw_date is not None:
+        try:
+            if not isinstance(raw_date, str) or not _ISO_DATE.match(raw_date):
+                raise ValueError
+            on = date.fromisoformat(raw_date)
+        except ValueError:
+            errors["date"] = ["Date has wrong format. Use one of these formats: YYYY-MM-DD."]
+    lines = _lines(data.get("lines"), errors)
+    if errors:
+        raise serializers.ValidationError(errors)
+    found = {q.listing_id: q for q in listings_quotable(ids={i for i, _ in lines})}
+    missing = {
+        str(index): {"listing": [f"Listing {listing_id} is not an active listing."]}
+        for index, (listing_id, _) in enumerate(lines)
+        if listing_id not in found
     }
+    if missing:
+        raise serializers.ValidationError({"lines": missing})
+    items = [(found[listing_id], quantity) for listing_id, quantity in lines]
+    return QuoteRequest(destination=destination, currency=currency, items=items, on=on)
 
-    def to_internal_value(self, data: Any) -> list[tuple[int, int]]:
-        if not isinstance(data, list):
-            self.fail("not_a_list")
-        if not data:
-            self.fail("empty")
-        if len(data) > MAX_LINES:
-            self.fail("too_many")
-        lines: list[tuple[int, int]] = []
-        errors: dict[str, dict[str, list[str]]] = {}
-        for index, line in enumerate(data):
-            if not isinstance(line, dict):
-                errors[str(index)] = {
-                    "non_field_errors": [str(self.error_messages["not_an_object"])]
-                }
-                continue
-            problems: dict[str, list[str]] = {}
-            listing = _whole_number(line.get("listing"), "listing", 1, MAX_DB_INT, problems)
-            quantity = _whole_number(line.get("quantity"), "quantity", 1, MAX_QUANTITY, problems)
-            if problems:
-                errors[str(index)] = problems
-            else:
-                lines.append((listing, quantity))
-        if errors:
-            raise serializers.ValidationError(errors)
-        return lines
 
-    def to_representation(self, value: Any) -> Any:
+def _code(
+    data: dict[str, Any],
+    name: str,
+    codes: frozenset[str],
+    field: type[serializers.Field],
+    errors: dict[str, Any],
+) -> str:
+    value = data.get(name)
+    if value is None or value == "":
+        errors[name] = [REQUIRED]
+    elif not isinstance(value, str) or value not in codes:
+        errors[name] = [str(field.default_error_messages["invalid_choice"]).format(input=value)]
+    else:
         return value
+    return ""
+
+
+def _lines(data: Any, errors: dict[str, Any]) -> list[tuple[int, int]]:
+    if data is None:
+        errors["lines"] = [REQUIRED]
+        return []
+    if not isinstance(data, list):
+        errors["lines"] = ['Give the lines as a list of {"listing": id, "quantity": n} objects.']
+        return []
+    if not data:
+        errors["lines"] = ["Add at least one line."]
+        return []
+    if len(data) > MAX_LINES:
+        errors["lines"] = [f"Quote at most {MAX_LINES} lines at a time."]
+        return []
+    lines: list[tuple[int, int]] = []
+    problems_by_line: dict[str, dict[str, list[str]]] = {}
+    for index, line in enumerate(data):
+        if not isinstance(line, dict):
+            problems_by_line[str(index)] = {
+                "non_field_errors": ['Each line is an object: {"listing": id, "quantity": n}.']
+            }
+            continue
+        problems: dict[str, list[str]] = {}
+        listing = _whole_number(line.get("listing"), "listing", 1, MAX_DB_INT, problems)
+        quantity = _whole_number(line.get("quantity"), "quantity", 1, MAX_QUANTITY, problems)
+        if problems:
+            problems_by_line[str(index)] = problems
+        else:
+            lines.append((listing, quantity))
+    if problems_by_line:
+        errors["lines"] = problems_by_line
+    return lines
 
 
 def _whole_number(
     value: Any, name: str, low: int, high: int, problems: dict[str, list[str]]
 ) -> int:
     if value is None:
-        problems[name] = ["This field is required."]
+        problems[name] = [REQUIRED]
     elif isinstance(value, bool) or not isinstance(value, int | str):
         problems[name] = [f"Give the {name} as a whole number."]
     else:
@@ -89,32 +165,6 @@ def _whole_number(
             problems[name] = [f"Ensure the {name} is between {low} and {high:,}."]
         return number
     return 0
-
-
-class QuoteInput(serializers.Serializer):
-    # Built fresh instead of declared: DRF deep-copies declared fields on every request, which
-    # costs this hot endpoint more than building them.
-    def get_fields(self) -> dict[str, serializers.Field]:
-        return {
-            "destination_country": CountryCodeField(),
-            "currency": CurrencyCodeField(),
-            "lines": QuoteLinesField(),
-            "date": serializers.DateField(
-                required=False, help_text="Selects the rules in force (default: today)."
-            ),
-        }
-
-    def validate_lines(self, lines: list[tuple[int, int]]) -> list[tuple[Quotable, int]]:
-        """Every line names an active listing; all of them are fetched in one query."""
-        found = {q.listing_id: q for q in listings_quotable(ids={i for i, _ in lines})}
-        missing = {
-            str(index): {"listing": [f"Listing {listing_id} is not an active listing."]}
-            for index, (listing_id, _) in enumerate(lines)
-            if listing_id not in found
-        }
-        if missing:
-            raise serializers.ValidationError(missing)
-        return [(found[listing_id], quantity) for listing_id, quantity in lines]
 
 
 # Output, for the schema only: the engine's `Quote.as_dict()` is the response body.
@@ -205,15 +255,13 @@ class QuoteView(APIView):
     parser_classes = [StrictJSONParser]
 
     def post(self, request: Request) -> Response:
-        data = QuoteInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values: dict[str, Any] = data.validated_data
+        parsed = quote_request_parse(request.data)
         try:
             quote = quote_quotables(
-                items=values["lines"],
-                destination=values["destination_country"],
-                currency=values["currency"],
-                on=values.get("date"),
+                items=parsed.items,
+                destination=parsed.destination,
+                currency=parsed.currency,
+                on=parsed.on,
             )
         except QuoteRefused as refused:
             raise RuleRefused(refused.detail, code=refused.code) from refused
