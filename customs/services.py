@@ -147,7 +147,14 @@ def _validated(
     """Every row's values, or TariffImportError with every problem (`errors`: found earlier)."""
     good: list[dict[str, Any]] = []
     seen: dict[tuple[Any, ...], int] = {}
-    bar = tqdm(records, desc="Checking", unit="row", file=progress, disable=progress is None)
+    # disable=None: a bar on a terminal only, never in pipes and logs.
+    bar = tqdm(
+        records,
+        desc="Checking",
+        unit="row",
+        file=progress,
+        disable=True if progress is None else None,
+    )
     for line, raw in bar:
         values, problems = tariff_row_parse(raw)
         for column, messages in problems.items():
@@ -195,7 +202,7 @@ def _upsert(rows: list[dict[str, Any]], *, progress: IO[str] | None) -> TariffIm
         desc="Writing",
         unit="row",
         file=progress,
-        disable=progress is None or not writes,
+        disable=True if progress is None or not writes else None,
     )
     with bar:
         _insert(to_create, now=timezone.now(), bar=bar)

@@ -1,6 +1,7 @@
 """Process-local caches of reference data (tariffs, network, rates), invalidated across processes.
 
-Each kind of data has a version token in Django's cache (Redis in production). Writers call
+Each kind of data has a version token in the "versions" cache (Redis, or a folder that the
+processes of one machine share). Writers call
 `bump(name)`; a `VersionedCache` rebuilds its value when the token it was built with has changed.
 A random token (not a counter) means a cleared cache can never look like an old version.
 
@@ -16,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 
 T = TypeVar("T")
@@ -33,6 +34,7 @@ def forget_local() -> None:
 
 
 def version(name: str) -> str:
+    cache = caches["versions"]
     token = cache.get(_KEY.format(name))
     if token is None:
         token = uuid.uuid4().hex
@@ -46,7 +48,7 @@ def bump(name: str) -> None:
     caches data read before the commit under the new token."""
 
     def _set() -> None:
-        cache.set(_KEY.format(name), uuid.uuid4().hex, timeout=None)
+        caches["versions"].set(_KEY.format(name), uuid.uuid4().hex, timeout=None)
 
     forget_local()
     _set()

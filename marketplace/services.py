@@ -24,6 +24,8 @@ HUB_OPERATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "ehubs.hub": ("view",),
     "ehubs.hubcountry": ("view",),
     "ehubs.corridor": ("view", "add", "change"),
+    "ehubs.customsunion": ("view",),
+    "ehubs.customsunionmember": ("view",),
     "payments.ratetable": ("view",),
     "payments.fxrate": ("view",),
     "customs.tariffrow": ("view", "add", "change", "delete"),

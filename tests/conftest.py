@@ -32,10 +32,11 @@ def listing(seller: SellerProfile) -> Listing:
 @pytest.fixture(autouse=True)
 def _fresh_reference_caches() -> Iterator[None]:
     """Cached hubs, rates and tariffs never leak from one test's (rolled back) data to the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from ewtp.datacache import forget_local
 
-    cache.clear()
+    caches["default"].clear()
+    caches["versions"].clear()
     forget_local()
     yield

@@ -13,3 +13,7 @@ STORAGES = {
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if not REDIS_URL:  # noqa: F405
+    # One test process: a local-memory store is shared by everything the tests run.
+    CACHES["versions"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # noqa: F405

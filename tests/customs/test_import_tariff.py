@@ -154,12 +154,25 @@ def test_import_refreshes_the_cached_tariff_index(tariff_csv: WriteCsv) -> None:
     assert index.profile("BE", on=date(2026, 11, 23)) is not None
 
 
-def test_progress_bar_is_drawn_on_stderr(tariff_csv: WriteCsv) -> None:
-    out, err = io.StringIO(), io.StringIO()
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_is_drawn_on_a_terminals_stderr(tariff_csv: WriteCsv) -> None:
+    out, err = io.StringIO(), Terminal()
     call_command("import_tariff", str(tariff_csv(EXAMPLE_ROWS)), stdout=out, stderr=err)
 
     assert "row" in err.getvalue() and "6/6" in err.getvalue()
     assert out.getvalue().strip() == "Tariff rows: 6 created, 0 updated, 0 unchanged"
+
+
+def test_no_progress_bar_in_pipes_and_logs(tariff_csv: WriteCsv) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_tariff", str(tariff_csv(EXAMPLE_ROWS)), stdout=out, stderr=err)
+
+    assert err.getvalue() == ""
+    assert "6 created" in out.getvalue()
 
 
 def test_service_accepts_dict_rows() -> None:

@@ -43,4 +43,5 @@ class Command(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{file}: {exc}") from exc
-        self.stdout.write(str(summary))
+        if options["verbosity"]:
+            self.stdout.write(str(summary))

@@ -30,4 +30,5 @@ class Command(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(error)
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(str(summary)))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(str(summary)))
