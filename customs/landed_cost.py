@@ -385,7 +385,8 @@ def quote_consignment(
 def _route(consignment: Consignment, destination: str, network: Network, rates: Rates) -> Route:
     destination_hub = network.hub_for_country.get(destination)
     if destination_hub is None:
-        raise QuoteRefused("not_served", f"Destination not served: no eHub serves {destination}.")
+        # A destination with a profile but no hub has no destination hub: no path (step 4).
+        raise QuoteRefused("no_route", f"No route: no eHub serves {destination}.")
     origin_hub = network.hub_for_country.get(consignment.seller_country)
     if origin_hub is None:
         raise QuoteRefused(
