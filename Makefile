@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck pytest browser-deps migrate seed worker clean
+.PHONY: install run test lint typecheck pytest browser-deps migrate seed clean
 
 install: $(STAMP)
 
@@ -34,7 +34,18 @@ lint: install
 typecheck: install
 	$(BIN)/mypy .
 
-pytest: install
+# The browser tests drive Debian's chromium (Playwright cannot download browsers here).
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian chromium for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need /usr/bin/chromium: sudo apt-get install chromium"; \
+	fi
+
+pytest: install browser-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
