@@ -4,7 +4,7 @@ marketplace.quoting.quote_listings, the one landed-cost engine."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
@@ -82,9 +82,42 @@ def seller_required(view: SellerView[P]) -> Callable[Concatenate[HttpRequest, P]
 # --- Storefront ----------------------------------------------------------------------------
 
 
+def _card_prices(listings: Iterable[Listing], ship_to: shop.ShipTo) -> dict[int, dict[str, Any]]:
+    """Each card's delivered price for one unit, quoted on its own so one refusal leaves the
+    other cards priced: listing id → {"total": money} or {"refused": True}. A listing is left
+    out when its price cannot be shown in the currency (no exchange rate)."""
+    prices: dict[int, dict[str, Any]] = {}
+    for listing in listings:
+        try:
+            quote = quote_listings(
+                items=[Item(listing, 1)], destination=ship_to.country, currency=ship_to.currency
+            )
+        except QuoteRefused:
+            prices[listing.pk] = {"refused": True}
+        except ValidationError:
+            continue
+        else:
+            prices[listing.pk] = {"total": quote.as_dict()["total"]}
+    return prices
+
+
+def _card_context(listings: Iterable[Listing], request: HttpRequest) -> dict[str, Any]:
+    """What the listing cards need: the ship-to, the id → price mapping, and the cards as
+    (listing, delivered price or None) pairs, since templates cannot look up by a variable."""
+    listings = list(listings)
+    ship_to = _ship_to(request)
+    card_prices = _card_prices(listings, ship_to)
+    return {
+        "ship_to": ship_to,
+        "card_prices": card_prices,
+        "cards": [(listing, card_prices.get(listing.pk)) for listing in listings],
+    }
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"featured": selectors.listings_featured(limit=FEATURED_COUNT)}
+    featured = list(selectors.listings_featured(limit=FEATURED_COUNT))
+    context = {"featured": featured, **_card_context(featured, request)}
     return render(request, "storefront/home.html", context)
 
 
@@ -93,7 +126,12 @@ def search(request: HttpRequest) -> HttpResponse:
     form = ListingSearchForm(request.GET)
     results = selectors.listings_search(query=form.query())
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "filtered": form.has_filters()}
+    context = {
+        "form": form,
+        "page_obj": page,
+        "filtered": form.has_filters(),
+        **_card_context(page, request),
+    }
     return render(request, "storefront/search.html", context)
 
 
