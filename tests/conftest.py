@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from marketplace.models import BuyerProfile, Listing, SellerProfile
 from tests.factories import BuyerFactory, ListingFactory, SellerFactory
+
+# CI runs the property tests on a fixed sequence of examples, so that a run is repeatable;
+# locally every run explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture
