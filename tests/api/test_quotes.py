@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -13,56 +14,24 @@ from djmoney.money import Money
 from rest_framework.test import APIClient
 
 from marketplace.models import Listing
+from tests import examples
 from tests.factories import ListingFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/quotes/"
 
-NETWORK = {
-    "hubs": [
-        {
-            "code": "HGH",
-            "name": "Hangzhou eHub",
-            "country": "CN",
-            "city": "Hangzhou",
-            "currency": "CNY",
-            "serves": ["CN"],
-        },
-        {
-            "code": "LGG",
-            "name": "Liège eHub",
-            "country": "BE",
-            "city": "Liège",
-            "currency": "EUR",
-            "serves": ["BE", "NL", "LU", "DE", "FR", "GB"],
-        },
-    ],
-    "corridors": [
-        {
-            "from": "HGH",
-            "to": "LGG",
-            "transit_days": 6,
-            "currency": "USD",
-            "base_fee": "4.00",
-            "per_kg": "6.50",
-        }
-    ],
-    "customs_unions": [{"code": "EU", "members": ["AT", "BE", "DE", "FR", "IT", "LU", "NL"]}],
-}
-RATES = {
-    "base": "USD",
-    "date": "2026-11-23",
-    "rates": {"EUR": "0.8650", "CNY": "7.1200", "GBP": "0.7600"},
-}
-TARIFF = """kind,destination,hs_prefix,origin,rate_percent,per_unit,currency,valuation,low_value_upto,low_value_duty_per_subheading,tax_free_upto,sme_max_employees,valid_from,valid_to,note
-profile,BE,,,,,EUR,CIF,150,3,,,2026-07-01,2028-07-01,EU low-value consignments: flat EUR 3 per subheading
-duty,BE,6109,,12,,,,,,,,,,Cotton T-shirts
-duty,BE,,,0,,,,,,,,,,Default duty line
-tax,BE,,,21,,,,,,,,,,Belgian VAT
-tax,BE,4901,,6,,,,,,,,,,Books: reduced VAT
-prohibited,BE,9302,,,,,,,,,,,,Revolvers and pistols
-profile,GB,,,,,GBP,CIF,135,,,,,,UK: no duty up to GBP 135
-"""  # noqa: E501
+# DATA_FORMATS.md's examples, with GB served by Liège and a GB profile without duty lines.
+NETWORK = copy.deepcopy(examples.NETWORK)
+NETWORK["hubs"][1]["serves"].append("GB")
+RATES = examples.RATES
+TARIFF = "\n".join(
+    [
+        examples.TARIFF_HEADER,
+        *examples.TARIFF_ROWS,
+        "profile,GB,,,,,GBP,CIF,135,,,,,,UK: no duty up to GBP 135",
+        "",
+    ]
+)
 
 
 @pytest.fixture

@@ -9,21 +9,11 @@ from django.contrib.auth.models import User
 
 from ehubs.models import Hub, HubCountry
 from marketplace.services import hub_operator_group_ensure
+from tests import examples
 
-HEADER = (
-    "kind,destination,hs_prefix,origin,rate_percent,per_unit,currency,valuation,low_value_upto,"
-    "low_value_duty_per_subheading,tax_free_upto,sme_max_employees,valid_from,valid_to,note"
-)
+HEADER = examples.TARIFF_HEADER
 # DATA_FORMATS.md's example, verbatim.
-EXAMPLE_ROWS = [
-    "profile,BE,,,,,EUR,CIF,150,3,,,2026-07-01,2028-07-01,"
-    "EU low-value consignments: flat EUR 3 per subheading",
-    "duty,BE,6109,,12,,,,,,,,,,Cotton T-shirts",
-    "duty,BE,,,0,,,,,,,,,,Default duty line",
-    "tax,BE,,,21,,,,,,,,,,Belgian VAT",
-    "tax,BE,4901,,6,,,,,,,,,,Books: reduced VAT",
-    "prohibited,BE,9302,,,,,,,,,,,,Revolvers and pistols",
-]
+EXAMPLE_ROWS = examples.TARIFF_ROWS
 
 
 @pytest.fixture
