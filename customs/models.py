@@ -8,7 +8,7 @@ from django.db.models import Q
 from django_countries.fields import CountryField
 
 from customs.tariff import TariffRule
-from payments.money import CURRENCY_CHOICES
+from ewtp.codes import CURRENCY_CHOICES
 
 HS_PREFIX_VALIDATOR = RegexValidator(r"^[0-9]{0,10}$", "Use 0 to 10 digits.")
 

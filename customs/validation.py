@@ -11,13 +11,10 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
-from django_countries import countries
-
 from customs.tariff import DUTY, KINDS, PROFILE, PROHIBITED, TAX
-from payments.money import CURRENCY_CODES
+from ewtp.codes import COUNTRY_CODE_SET, CURRENCY_CODE_SET, MAX_DB_INT
 
 COLUMNS: tuple[str, ...] = (
     "kind",
@@ -99,7 +96,6 @@ DECIMAL_COLUMNS: dict[str, tuple[int, int]] = {
 DATE_COLUMNS = ("valid_from", "valid_to")
 INTEGER_COLUMNS = ("sme_max_employees",)
 MAX_RATE_PERCENT = Decimal(1000)
-MAX_EMPLOYEES = 2_147_483_647  # PositiveIntegerField's upper bound on every backend
 NOTE_MAX_LENGTH = 300
 VALUATIONS = ("FOB", "CIF")
 
@@ -109,11 +105,6 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 Errors = dict[str, list[str]]
-
-
-@lru_cache(maxsize=1)
-def country_codes() -> frozenset[str]:
-    return frozenset(countries.countries)
 
 
 def _empty(value: Any) -> bool:
@@ -147,11 +138,11 @@ def tariff_row_errors(values: Mapping[str, Any], *, skip: Collection[str] = ()) 
     destination = values.get("destination") or ""
     if not destination:
         add("destination", "Required: an ISO 3166-1 alpha-2 country code such as BE.")
-    elif destination not in country_codes():
+    elif destination not in COUNTRY_CODE_SET:
         add("destination", f"{destination!r} is not an ISO 3166-1 alpha-2 country code.")
 
     origin = values.get("origin") or ""
-    if origin and origin not in country_codes():
+    if origin and origin not in COUNTRY_CODE_SET:
         add("origin", f"{origin!r} is not an ISO 3166-1 alpha-2 country code (or leave it empty).")
 
     hs_prefix = values.get("hs_prefix") or ""
@@ -169,7 +160,7 @@ def tariff_row_errors(values: Mapping[str, Any], *, skip: Collection[str] = ()) 
         add("rate_percent", f"Must be at most {MAX_RATE_PERCENT} (got {rate}).")
 
     currency = values.get("currency") or ""
-    if currency and currency not in CURRENCY_CODES:
+    if currency and currency not in CURRENCY_CODE_SET:
         add("currency", f"{currency!r} is not an ISO 4217 currency code.")
 
     valuation = values.get("valuation") or ""
@@ -180,8 +171,8 @@ def tariff_row_errors(values: Mapping[str, Any], *, skip: Collection[str] = ()) 
     if "sme_max_employees" not in skip and employees is not None:
         if employees < 0:
             add("sme_max_employees", f"Must be 0 or more (got {employees}).")
-        elif employees > MAX_EMPLOYEES:
-            add("sme_max_employees", f"Too large: at most {MAX_EMPLOYEES}.")
+        elif employees > MAX_DB_INT:
+            add("sme_max_employees", f"Too large: at most {MAX_DB_INT}.")
 
     valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
     if isinstance(valid_from, date) and isinstance(valid_to, date) and valid_from >= valid_to:

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from payments.money import CURRENCY_CHOICES
+from ewtp.codes import CURRENCY_CHOICES
 
 HUB_CODE_VALIDATOR = RegexValidator(r"^[A-Z0-9]{2,10}$", "Use 2–10 capital letters or digits.")
 FEE = {"max_digits": 14, "decimal_places": 4, "validators": [MinValueValidator(0)]}

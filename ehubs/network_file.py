@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from payments.parsing import decimal_parse, is_country, is_currency_code
+from ewtp.codes import MAX_DB_INT, is_country, is_currency
+from payments.parsing import decimal_parse
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,10}$")
-MAX_DB_INT = 2_147_483_647  # PositiveIntegerField is a PostgreSQL integer
 FEE_WHOLE_DIGITS, FEE_PLACES = 10, 4  # Corridor fees: DecimalField(max_digits=14, decimal_places=4)
 
 HUB_FIELDS = ("code", "name", "country", "city", "currency", "serves")
@@ -129,7 +129,7 @@ class _Checker:
     def currency(self, loc: str, value: object) -> str | None:
         if value is None:
             return None
-        if not is_currency_code(value):
+        if not is_currency(value):
             self.error(loc, f"{value!r} is not an ISO 4217 currency code")
             return None
         return str(value)

@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from marketplace.api.errors import api_not_found
+from ewtp.api.errors import api_not_found
+from ewtp.api.health import HealthView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/health/", HealthView.as_view(), name="api-health"),
     path("api/v1/", include("ehubs.api.urls")),
     path("api/v1/", include("marketplace.api.urls")),
     # Last of the API: unknown /api/ URLs answer in JSON like the rest of the API.

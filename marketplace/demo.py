@@ -26,9 +26,10 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from djmoney.money import Money
 
+from ewtp.codes import is_currency
 from marketplace.models import BuyerProfile, Listing, SellerProfile
 from marketplace.services import hub_operator_group_ensure
-from payments.money import is_currency, quantize
+from payments.money import quantize
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 CATALOGUE_PATH = DEMO_DATA / "catalogue.json"

@@ -24,11 +24,11 @@ from django.forms.boundfield import BoundField
 from django_countries import countries
 
 from customs.hs import HS_CHAPTERS
+from ewtp.codes import CURRENCY_CHOICES
 from marketplace import services
 from marketplace.cart import MAX_QUANTITY, MIN_QUANTITY
 from marketplace.models import HS_CODE_VALIDATOR, BuyerProfile, Listing, SellerProfile
 from marketplace.selectors import SORTS, ListingQuery
-from payments.money import CURRENCY_CHOICES
 
 SORT_LABELS: dict[str, str] = {
     "newest": "Newest first",

@@ -13,7 +13,7 @@ from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
 from djmoney.money import Money
 
-from payments.money import CURRENCY_CHOICES
+from ewtp.codes import CURRENCY_CHOICES
 
 HS_CODE_VALIDATOR = RegexValidator(
     r"^[0-9]{6,10}$", "Enter an HS code of 6 to 10 digits, e.g. 610910 (digits only)."

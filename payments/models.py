@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from payments.money import CURRENCY_CHOICES
+from ewtp.codes import CURRENCY_CHOICES
 
 
 class RateTable(models.Model):

@@ -6,11 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from babel.numbers import get_currency_precision
-from moneyed import CURRENCIES, Money
-
-# py-moneyed lists a few non-tradeable codes (precious metals, test and fund codes).
-_NON_TRADEABLE = {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU"}
-_NON_TRADEABLE |= {"XTS", "XUA", "XXX", "DEFAULT"}
+from moneyed import Money
 
 
 @cache
@@ -29,19 +25,7 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(_exponent(currency), rounding=ROUND_HALF_UP)
 
 
-def is_currency(code: str) -> bool:
-    return code in CURRENCY_CODES
-
-
 def money_dict(money: Money) -> dict[str, str]:
     """Serialise as the API's money object, rounded to the currency's minor unit."""
     code = str(money.currency.code)
     return {"amount": str(quantize(Decimal(money.amount), code)), "currency": code}
-
-
-CURRENCY_CODES: frozenset[str] = frozenset(
-    code for code in CURRENCIES if len(code) == 3 and code not in _NON_TRADEABLE
-)
-CURRENCY_CHOICES: list[tuple[str, str]] = sorted(
-    (code, f"{code} — {CURRENCIES[code].name}") for code in CURRENCY_CODES
-)

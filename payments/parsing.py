@@ -12,10 +12,6 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django_countries import countries
-
-from payments.money import CURRENCY_CODES
-
 _DECIMAL_STRING = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 
 
@@ -47,16 +43,6 @@ def json_file_load(path: str | Path) -> object:
         ) from None
     except ValueError as exc:
         raise JsonFileError(f"{path}: invalid JSON: {exc}") from None
-
-
-def is_country(value: object) -> bool:
-    """An ISO 3166-1 alpha-2 code as written in the file: upper case, e.g. "BE"."""
-    return isinstance(value, str) and len(value) == 2 and value.isupper() and value in countries
-
-
-def is_currency_code(value: object) -> bool:
-    """An ISO 4217 code as written in the file: upper case, e.g. "EUR"."""
-    return isinstance(value, str) and value in CURRENCY_CODES
 
 
 def decimal_parse(value: object, *, max_whole_digits: int, max_places: int) -> Decimal:

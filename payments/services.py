@@ -19,9 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from ewtp.codes import is_currency
 from ewtp.datacache import bump
 from payments.models import FxRate, RateTable
-from payments.parsing import decimal_parse, is_currency_code
+from payments.parsing import decimal_parse
 
 # FxRate.rate is DecimalField(max_digits=24, decimal_places=10).
 RATE_WHOLE_DIGITS, RATE_PLACES = 14, 10
@@ -80,7 +81,7 @@ def rates_document_check(data: object) -> tuple[RatesDocument | None, list[str]]
             errors.append(f"{key}: {'required' if key not in data else 'must not be null'}")
 
     base = data.get("base")
-    if base is not None and not is_currency_code(base):
+    if base is not None and not is_currency(base):
         errors.append(f"base: {base!r} is not an ISO 4217 currency code")
         base = None
 
@@ -103,7 +104,7 @@ def rates_document_check(data: object) -> tuple[RatesDocument | None, list[str]]
             errors.append("rates: must list at least one currency")
         for currency, value in raw_rates.items():
             loc = f"rates.{currency}"
-            if not is_currency_code(currency):
+            if not is_currency(currency):
                 errors.append(f"{loc}: {currency!r} is not an ISO 4217 currency code")
                 continue
             try:

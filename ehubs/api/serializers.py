@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ehubs.models import Corridor, Hub
-from marketplace.api.fields import CountryCodeField, CurrencyCodeField
+from ewtp.api.fields import CountryCodeField, CurrencyCodeField
 from payments.money import minor_units
 
 # Amounts are decimal strings (not JSON numbers) so no client reads them as binary floats.

@@ -11,7 +11,7 @@ from rest_framework.serializers import BaseSerializer
 from ehubs import selectors
 from ehubs.api.serializers import HubDetailOutput, HubOutput
 from ehubs.models import Hub
-from marketplace.api.schema import ERRORS_404, errors
+from ewtp.api.schema import ERRORS_404, errors
 
 
 @extend_schema_view(

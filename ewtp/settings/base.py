@@ -138,7 +138,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "marketplace.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "ewtp.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -149,9 +149,9 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "marketplace.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "ewtp.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "marketplace.api.parsers.StrictJSONParser",
+        "ewtp.api.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
     ],
     "COERCE_DECIMAL_TO_STRING": True,

@@ -14,10 +14,10 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from marketplace.api.fields import CountryCodeField, CurrencyCodeField
+from ewtp.api.fields import CountryCodeField, CurrencyCodeField
+from ewtp.codes import CURRENCY_CHOICES
 from marketplace.models import Listing
 from marketplace.selectors import ListingQuery, listings_search
-from payments.money import CURRENCY_CHOICES
 
 # `ordering` value → ORDER BY; the id breaks ties so pages never overlap.
 ORDERINGS: dict[str, tuple[str, ...]] = {

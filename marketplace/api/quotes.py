@@ -15,17 +15,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs.landed_cost import QuoteRefused
-from marketplace.api.errors import RuleRefused
-from marketplace.api.fields import (
-    COUNTRY_CODE_SET,
-    CURRENCY_CODE_SET,
-    MAX_DB_INT,
+from ewtp.api.errors import RuleRefused
+from ewtp.api.fields import (
     CountryCodeField,
     CurrencyCodeField,
     MoneyField,
 )
-from marketplace.api.parsers import StrictJSONParser
-from marketplace.api.schema import errors
+from ewtp.api.parsers import StrictJSONParser
+from ewtp.api.schema import errors
+from ewtp.codes import COUNTRY_CODE_SET, CURRENCY_CODE_SET, MAX_DB_INT
 from marketplace.quoting import Quotable, quote_quotables
 from marketplace.selectors import listings_quotable
 
@@ -266,18 +264,3 @@ class QuoteView(APIView):
         except QuoteRefused as refused:
             raise RuleRefused(refused.detail, code=refused.code) from refused
         return Response(quote.as_dict())
-
-
-class HealthOutput(serializers.Serializer):
-    status = serializers.CharField(help_text='"ok"')
-
-
-@extend_schema(tags=["health"], summary="Liveness check", responses={200: HealthOutput})
-class HealthView(APIView):
-    """For load balancers and monitoring: answers without touching the database."""
-
-    permission_classes = [AllowAny]
-    authentication_classes = ()
-
-    def get(self, request: Request) -> Response:
-        return Response({"status": "ok"})

@@ -9,12 +9,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from marketplace.api.fields import (
-    MAX_DB_INT,
+from ewtp.api.fields import (
     CountryCodeField,
     CurrencyCodeField,
     MoneyField,
 )
+from ewtp.codes import MAX_DB_INT
 from marketplace.models import HS_CODE_VALIDATOR, BuyerProfile, Listing, SellerProfile
 
 # --- auth -------------------------------------------------------------------------------------

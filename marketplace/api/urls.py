@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
 from marketplace.api import views
-from marketplace.api.quotes import HealthView, QuoteView
+from marketplace.api.quotes import QuoteView
 
 router = SimpleRouter()
 router.register("sellers", views.SellerViewSet, basename="api-seller")
@@ -17,6 +17,5 @@ router.register("listings", views.ListingViewSet, basename="api-listing")
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", views.TokenObtainView.as_view(), name="api-token"),
     path("quotes/", QuoteView.as_view(), name="api-quotes"),
-    path("health/", HealthView.as_view(), name="api-health"),
     *router.urls,
 ]

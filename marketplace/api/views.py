@@ -18,16 +18,16 @@ from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticate
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ewtp.api.parsers import StrictJSONParser
+from ewtp.api.schema import ERRORS_400, ERRORS_401, ERRORS_404, errors
 from marketplace import selectors, services
 from marketplace.api.filters import ListingFilter
-from marketplace.api.parsers import StrictJSONParser
 from marketplace.api.permissions import (
     IsListingSellerOrReadOnly,
     IsSellerOrReadOnly,
     buyer_of,
     seller_of,
 )
-from marketplace.api.schema import ERRORS_400, ERRORS_401, ERRORS_404, errors
 from marketplace.api.serializers import (
     BuyerPrivate,
     BuyerRegisterInput,

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.views import APIView
 
-from marketplace.api.errors import Conflict, RuleRefused
+from ewtp.api.errors import Conflict, RuleRefused
 
 
 def respond_to(exc: Exception) -> Response:

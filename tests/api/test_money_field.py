@@ -9,7 +9,7 @@ import pytest
 from djmoney.money import Money
 from rest_framework import serializers
 
-from marketplace.api.fields import MoneyField
+from ewtp.api.fields import MoneyField
 
 
 class PriceInput(serializers.Serializer):

@@ -12,26 +12,16 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django_countries import countries
 from djmoney.money import Money
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
-from payments.money import CURRENCY_CODES, minor_units, money_dict, quantize
+from ewtp.codes import COUNTRY_CODE_SET, COUNTRY_CODES, CURRENCY_CODE_SET, CURRENCY_CODES
+from payments.money import minor_units, money_dict, quantize
 
 if TYPE_CHECKING:
     from drf_spectacular.openapi import AutoSchema
-
-# PostgreSQL `integer`, the column type of PositiveIntegerField: larger values are a 400, not a 500.
-MAX_DB_INT = 2_147_483_647
-
-COUNTRY_CODES: tuple[str, ...] = tuple(sorted(code for code, _ in countries))
-CURRENCY_CODE_LIST: tuple[str, ...] = tuple(sorted(CURRENCY_CODES))
-
-
-COUNTRY_CODE_SET = frozenset(COUNTRY_CODES)
-CURRENCY_CODE_SET = frozenset(CURRENCY_CODES)
 
 
 class _CodeField(serializers.CharField):
@@ -101,7 +91,7 @@ class MoneyField(serializers.Field):
             if data.get(key) is None:
                 self.fail("missing", name=key)
         currency = data["currency"]
-        if not isinstance(currency, str) or currency not in CURRENCY_CODES:
+        if not isinstance(currency, str) or currency not in CURRENCY_CODE_SET:
             self.fail("currency")
         amount = self._decimal(data["amount"])
         if amount <= 0:
@@ -155,7 +145,7 @@ def currency_code_schema(auto_schema: AutoSchema) -> dict[str, str]:
         "CurrencyCode",
         {
             "type": "string",
-            "enum": list(CURRENCY_CODE_LIST),
+            "enum": list(CURRENCY_CODES),
             "description": "ISO 4217 currency code, upper case.",
             "example": "EUR",
         },

@@ -1,4 +1,4 @@
-"""OpenAPI descriptions of the error bodies shaped by marketplace.api.errors."""
+"""OpenAPI descriptions of the error bodies shaped by ewtp.api.errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from marketplace.api.errors import RuleRefused
+from ewtp.api.errors import RuleRefused
 
 if TYPE_CHECKING:
     from drf_spectacular.openapi import AutoSchema
