@@ -23,22 +23,10 @@ from customs.validation import (
     tariff_row_parse,
 )
 from ewtp.datacache import bump
+from ewtp.imports import ImportFileError, Tally
 
 BATCH_SIZE = 1000
 HEADER = ",".join(COLUMNS)
-
-
-@dataclass(frozen=True)
-class TariffImportSummary:
-    created: int
-    updated: int
-    unchanged: int
-
-    def __str__(self) -> str:
-        return (
-            f"Tariff rows: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged"
-        )
 
 
 @dataclass(frozen=True)
@@ -54,13 +42,12 @@ class RowError:
         return where + self.message
 
 
-class TariffImportError(Exception):
-    """The file was refused; nothing was imported. `errors` lists every problem found."""
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = list(errors)
-        rows = len({e.line for e in self.errors})
-        super().__init__(f"{rows} bad row{'s' if rows != 1 else ''}; nothing imported.")
+def tariff_refusal(errors: Sequence[RowError]) -> ImportFileError:
+    """The refusal of a tariff file: every bad row listed, nothing imported."""
+    rows = len({e.line for e in errors})
+    return ImportFileError(
+        errors, summary=f"{rows} bad row{'s' if rows != 1 else ''}; nothing imported."
+    )
 
 
 class _Writable(Protocol):
@@ -74,12 +61,12 @@ def tariff_import(
     *,
     rows: Iterable[Mapping[str, str | None]] | IO[str],
     progress: IO[str] | None = None,
-) -> TariffImportSummary:
+) -> Tally:
     """Validate every row, then upsert them all in one transaction by (kind, destination,
     hs_prefix, origin, sme_max_employees, valid_from); rows not in the input are kept.
 
     `rows` is a text stream of the CSV file (header first; a BOM is ignored) or dicts keyed by
-    column (line numbers then count from 2, as if under a header). Raises TariffImportError
+    column (line numbers then count from 2, as if under a header). Raises ImportFileError
     listing every bad row, with nothing written. `progress`: where to draw a progress bar.
     """
     if hasattr(rows, "read"):
@@ -96,14 +83,14 @@ def _csv_records(stream: IO[str]) -> tuple[list[Record], list[RowError]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise TariffImportError(
+        raise tariff_refusal(
             [RowError(1, "", f"The file is empty; the header must be: {HEADER}")]
         ) from None
     if header and header[0].startswith("\ufeff"):  # a BOM the stream did not decode away
         header[0] = header[0][1:]
     header = [cell.strip() for cell in header]
     if header != list(COLUMNS):
-        raise TariffImportError([RowError(1, "", _header_problem(header))])
+        raise tariff_refusal([RowError(1, "", _header_problem(header))])
     records: list[Record] = []
     errors: list[RowError] = []
     last_line = reader.line_num
@@ -144,7 +131,7 @@ def _dict_records(rows: Iterable[Mapping[str, str | None]]) -> tuple[list[Record
 def _validated(
     records: list[Record], *, errors: list[RowError], progress: IO[str] | None
 ) -> list[dict[str, Any]]:
-    """Every row's values, or TariffImportError with every problem (`errors`: found earlier)."""
+    """Every row's values, or ImportFileError with every problem (`errors`: found earlier)."""
     good: list[dict[str, Any]] = []
     seen: dict[tuple[Any, ...], int] = {}
     # disable=None: a bar on a terminal only, never in pipes and logs.
@@ -170,12 +157,12 @@ def _validated(
         good.append(values)
     if errors:
         errors.sort(key=lambda error: error.line)  # stable: a row's columns stay in file order
-        raise TariffImportError(errors)
+        raise tariff_refusal(errors)
     return good
 
 
 @transaction.atomic
-def _upsert(rows: list[dict[str, Any]], *, progress: IO[str] | None) -> TariffImportSummary:
+def _upsert(rows: list[dict[str, Any]], *, progress: IO[str] | None) -> Tally:
     destinations = {row["destination"] for row in rows}
     existing: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
     stored = (
@@ -209,9 +196,7 @@ def _upsert(rows: list[dict[str, Any]], *, progress: IO[str] | None) -> TariffIm
         _update(to_update, now=timezone.now(), bar=bar)
     if writes:
         bump("tariff")
-    return TariffImportSummary(
-        created=len(to_create), updated=len(to_update), unchanged=len(rows) - writes
-    )
+    return Tally(created=len(to_create), updated=len(to_update), unchanged=len(rows) - writes)
 
 
 # The writes below are plain SQL on purpose: bulk_create spent ~10 s of a 50,000-row import

@@ -5,7 +5,7 @@ database (the hub codes there, which hub serves each country) and returns the pa
 every problem as "location: message" (`hubs[2].country: …`, indices from 0).
 
 Amounts (`base_fee`, `per_kg`) are decimal strings. JSON numbers are accepted when they arrive as
-exact decimals (`payments.parsing.json_file_load` parses them as `Decimal`); Python floats are
+exact decimals (`ewtp.imports.json_file_load` parses them as `Decimal`); Python floats are
 refused.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ewtp.codes import MAX_DB_INT, is_country, is_currency
-from payments.parsing import decimal_parse
+from ewtp.imports import decimal_parse
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,10}$")
 FEE_WHOLE_DIGITS, FEE_PLACES = 10, 4  # Corridor fees: DecimalField(max_digits=14, decimal_places=4)

@@ -19,33 +19,16 @@ from tqdm import tqdm
 from ehubs.models import Corridor, CustomsUnion, CustomsUnionMember, Hub, HubCountry
 from ehubs.network_file import CorridorRow, HubRow, UnionRow, network_document_check
 from ewtp.datacache import bump
+from ewtp.imports import ImportFileError, Tally
 
 T = TypeVar("T")
 
 
-class NetworkImportError(Exception):
-    """The file has problems; `errors` lists every one as "location: message"."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__(f"{len(errors)} problem(s) in the network file; nothing was imported.")
-        self.errors = errors
-
-
-@dataclass(frozen=True)
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
 @dataclass(frozen=True)
 class ImportSummary:
-    hubs: Counts
-    corridors: Counts
-    customs_unions: Counts
+    hubs: Tally
+    corridors: Tally
+    customs_unions: Tally
 
     @property
     def changed(self) -> bool:
@@ -64,7 +47,7 @@ def _progress(items: Iterable[T], *, desc: str, total: int, show: bool) -> Itera
 
 def network_import(*, data: object, progress: bool = False) -> ImportSummary:
     """Validate the whole network document, then upsert hubs (with exactly their served
-    countries), corridors and customs unions in one transaction. Raises NetworkImportError
+    countries), corridors and customs unions in one transaction. Raises ImportFileError
     listing every problem, having written nothing. Re-importing the same file changes nothing."""
     with transaction.atomic():
         db_served = {
@@ -76,7 +59,10 @@ def network_import(*, data: object, progress: bool = False) -> ImportSummary:
             data, db_hub_codes=db_hub_codes, db_served=db_served
         )
         if errors:
-            raise NetworkImportError(errors)
+            raise ImportFileError(
+                errors,
+                summary=f"{len(errors)} problem(s) in the network file; nothing was imported.",
+            )
         hubs = _hubs_write(document.hubs, progress=progress)
         corridors = _corridors_write(document.corridors, progress=progress)
         unions = _unions_write(document.unions)
@@ -86,7 +72,7 @@ def network_import(*, data: object, progress: bool = False) -> ImportSummary:
     return summary
 
 
-def _hubs_write(rows: list[HubRow], *, progress: bool) -> Counts:
+def _hubs_write(rows: list[HubRow], *, progress: bool) -> Tally:
     existing = {hub.code: hub for hub in Hub.objects.filter(code__in=[r.code for r in rows])}
     created = updated = unchanged = 0
     changed_codes: set[str] = set()
@@ -140,10 +126,10 @@ def _hubs_write(rows: list[HubRow], *, progress: bool) -> Counts:
                 updated += 1
             else:
                 unchanged += 1
-    return Counts(created=created, updated=updated, unchanged=unchanged)
+    return Tally(created=created, updated=updated, unchanged=unchanged)
 
 
-def _corridors_write(rows: list[CorridorRow], *, progress: bool) -> Counts:
+def _corridors_write(rows: list[CorridorRow], *, progress: bool) -> Tally:
     codes = {r.from_code for r in rows} | {r.to_code for r in rows}
     hubs = {hub.code: hub for hub in Hub.objects.filter(code__in=codes)}
     existing = {
@@ -175,10 +161,10 @@ def _corridors_write(rows: list[CorridorRow], *, progress: bool) -> Counts:
             updated += 1
         else:
             unchanged += 1
-    return Counts(created=created, updated=updated, unchanged=unchanged)
+    return Tally(created=created, updated=updated, unchanged=unchanged)
 
 
-def _unions_write(rows: list[UnionRow]) -> Counts:
+def _unions_write(rows: list[UnionRow]) -> Tally:
     existing = {
         u.code: u
         for u in CustomsUnion.objects.filter(code__in=[r.code for r in rows]).prefetch_related(
@@ -206,4 +192,4 @@ def _unions_write(rows: list[UnionRow]) -> Counts:
             updated += 1
         else:
             unchanged += 1
-    return Counts(created=created, updated=updated, unchanged=unchanged)
+    return Tally(created=created, updated=updated, unchanged=unchanged)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from ewtp.codes import is_currency
+from ewtp.imports import ImportFileError, Tally
 from marketplace.models import BuyerProfile, Listing, SellerProfile
 from marketplace.services import hub_operator_group_ensure
 from payments.money import quantize
@@ -62,8 +63,9 @@ SELLER_REFRESHED = ("company_name", "country", "employees", "payout_currency")
 LISTING_REFRESHED = ("description", "hs_code", "origin_country", "price", "weight_grams")
 
 
-class CatalogueError(ValueError):
+def catalogue_refusal(message: str) -> ImportFileError:
     """The demo data files are inconsistent; the message names the offending entry."""
+    return ImportFileError([message], summary=message)
 
 
 @dataclass(frozen=True)
@@ -108,16 +110,6 @@ class DemoLogin:
 
 
 @dataclass
-class Tally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
-@dataclass
 class DemoSummary:
     users: Tally = field(default_factory=Tally)
     sellers: Tally = field(default_factory=Tally)
@@ -152,9 +144,9 @@ def _decimal(value: Any, where: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
-        raise CatalogueError(f"{where}: price {value!r} is not a decimal") from exc
+        raise catalogue_refusal(f"{where}: price {value!r} is not a decimal") from exc
     if not amount.is_finite() or amount <= 0:
-        raise CatalogueError(f"{where}: price must be greater than 0")
+        raise catalogue_refusal(f"{where}: price must be greater than 0")
     return amount
 
 
@@ -169,9 +161,9 @@ def _seller_spec(raw: dict[str, Any]) -> SellerSpec:
             payout_currency=str(raw["payout_currency"]).upper(),
         )
     except KeyError as exc:
-        raise CatalogueError(f"seller {raw.get('username', '?')}: missing {exc}") from exc
+        raise catalogue_refusal(f"seller {raw.get('username', '?')}: missing {exc}") from exc
     if not is_currency(spec.payout_currency):
-        raise CatalogueError(f"seller {spec.username}: unknown currency {spec.payout_currency}")
+        raise catalogue_refusal(f"seller {spec.username}: unknown currency {spec.payout_currency}")
     return spec
 
 
@@ -190,7 +182,7 @@ def _listing_specs(seller: SellerSpec, products: list[dict[str, Any]]) -> list[L
                 weight = int(merged["weight_grams"])
                 hs_code = str(merged["hs_code"])
             except KeyError as exc:
-                raise CatalogueError(f"{where}: missing {exc}") from exc
+                raise catalogue_refusal(f"{where}: missing {exc}") from exc
             stock = merged.get("stock")
             specs.append(
                 ListingSpec(
@@ -220,7 +212,7 @@ def _round_robin(groups: list[list[ListingSpec]]) -> list[ListingSpec]:
 
 
 def catalogue_load(path: Path = CATALOGUE_PATH) -> Catalogue:
-    """Read and expand the demo catalogue. Raises CatalogueError on inconsistent data."""
+    """Read and expand the demo catalogue. Raises ImportFileError on inconsistent data."""
     data = json.loads(path.read_text(encoding="utf-8"))
     sellers: list[SellerSpec] = []
     groups: list[list[ListingSpec]] = []
@@ -228,17 +220,17 @@ def catalogue_load(path: Path = CATALOGUE_PATH) -> Catalogue:
     for raw in data["sellers"]:
         seller = _seller_spec(raw)
         if seller.username in seen_users:
-            raise CatalogueError(f"seller {seller.username} appears twice")
+            raise catalogue_refusal(f"seller {seller.username} appears twice")
         seen_users.add(seller.username)
         specs = _listing_specs(seller, raw.get("products", []))
         titles = [s.title for s in specs]
         duplicates = sorted({t for t in titles if titles.count(t) > 1})
         if duplicates:
-            raise CatalogueError(f"seller {seller.username}: duplicate titles {duplicates}")
+            raise catalogue_refusal(f"seller {seller.username}: duplicate titles {duplicates}")
         sellers.append(seller)
         groups.append(specs)
     if DEMO_SELLER not in seen_users:
-        raise CatalogueError(f"the catalogue must contain the {DEMO_SELLER} seller")
+        raise catalogue_refusal(f"the catalogue must contain the {DEMO_SELLER} seller")
     return Catalogue(sellers=tuple(sellers), listings=tuple(_round_robin(groups)))
 
 

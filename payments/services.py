@@ -21,21 +21,13 @@ from tqdm import tqdm
 
 from ewtp.codes import is_currency
 from ewtp.datacache import bump
+from ewtp.imports import ImportFileError, Tally, decimal_parse
 from payments.models import FxRate, RateTable
-from payments.parsing import decimal_parse
 
 # FxRate.rate is DecimalField(max_digits=24, decimal_places=10).
 RATE_WHOLE_DIGITS, RATE_PLACES = 14, 10
 FIELDS = ("base", "date", "rates")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-class RatesImportError(Exception):
-    """The file has problems; `errors` lists every one as "location: message"."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__(f"{len(errors)} problem(s) in the rates file; nothing was imported.")
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -50,22 +42,15 @@ class RatesImportSummary:
     base: str
     date: date
     table_created: bool
-    created: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
+    rates: Tally
 
     @property
     def changed(self) -> bool:
-        return self.table_created or bool(self.created or self.updated or self.removed)
+        return self.table_created or self.rates.changed
 
     def __str__(self) -> str:
         state = "created" if self.table_created else "updated" if self.changed else "unchanged"
-        return (
-            f"Rate table {self.base} {self.date.isoformat()}: {state}; rates: "
-            f"{self.created} created, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged"
-        )
+        return f"Rate table {self.base} {self.date.isoformat()}: {state}; rates: {self.rates}"
 
 
 def rates_document_check(data: object) -> tuple[RatesDocument | None, list[str]]:
@@ -130,10 +115,12 @@ def rates_document_check(data: object) -> tuple[RatesDocument | None, list[str]]
 @transaction.atomic
 def rates_import(*, data: object, progress: bool = False) -> RatesImportSummary:
     """Validate the whole rates document, then upsert the table of its (base, date) with exactly
-    its rates. Raises RatesImportError listing every problem, having written nothing."""
+    its rates. Raises ImportFileError listing every problem, having written nothing."""
     document, errors = rates_document_check(data)
     if document is None:
-        raise RatesImportError(errors)
+        raise ImportFileError(
+            errors, summary=f"{len(errors)} problem(s) in the rates file; nothing was imported."
+        )
     table = (
         RateTable.objects.select_for_update().filter(base=document.base, date=document.date).first()
     )
@@ -169,10 +156,7 @@ def rates_import(*, data: object, progress: bool = False) -> RatesImportSummary:
         base=document.base,
         date=document.date,
         table_created=table_created,
-        created=len(new),
-        updated=len(changed),
-        removed=len(gone),
-        unchanged=unchanged,
+        rates=Tally(created=len(new), updated=len(changed), removed=len(gone), unchanged=unchanged),
     )
     if summary.changed:
         if not table_created:

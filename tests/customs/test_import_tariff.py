@@ -15,8 +15,9 @@ from django.core.management import CommandError, call_command
 
 from customs.models import TariffRow
 from customs.selectors import tariff_index_current
-from customs.services import TariffImportError, tariff_import
+from customs.services import tariff_import
 from customs.validation import COLUMNS
+from ewtp.imports import ImportFileError
 from tests.customs.conftest import EXAMPLE_ROWS, HEADER
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +191,7 @@ def test_service_numbers_dict_rows_from_line_two_and_refuses_unknown_keys() -> N
         {"kind": "tax", "destination": "DE", "rate_percent": "19"},
         {"kind": "tax", "destination": "FR", "rate": "20"},
     ]
-    with pytest.raises(TariffImportError) as raised:
+    with pytest.raises(ImportFileError) as raised:
         tariff_import(rows=rows)
 
     assert [str(e) for e in raised.value.errors] == ["row 3: rate: Unknown column."]

@@ -12,7 +12,8 @@ from django.core.management.base import CommandError
 
 from ehubs.management.commands.import_network import Command as ImportNetworkCommand
 from ehubs.models import Corridor, CustomsUnion, CustomsUnionMember, Hub, HubCountry
-from ehubs.services import NetworkImportError, network_import
+from ehubs.services import network_import
+from ewtp.imports import ImportFileError
 from tests.ehubs.factories import CorridorFactory, HubFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +46,9 @@ def _snapshot() -> tuple[list[tuple[Any, ...]], ...]:
 
 
 def _errors(data: object) -> list[str]:
-    with pytest.raises(NetworkImportError) as caught:
+    with pytest.raises(ImportFileError) as caught:
         network_import(data=data)
-    return caught.value.errors
+    return [str(error) for error in caught.value.errors]
 
 
 def _write(tmp_path: Path, data: object, name: str = "network.json") -> Path:

@@ -13,13 +13,13 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from djmoney.money import Money
 
+from ewtp.imports import ImportFileError
 from marketplace.demo import (
     CATALOGUE_PATH,
     DEMO_ADMIN,
     DEMO_BUYER,
     DEMO_OPERATOR,
     DEMO_SELLER,
-    CatalogueError,
     DemoSummary,
     catalogue_load,
     demo_seed,
@@ -232,5 +232,5 @@ def test_catalogue_with_duplicate_titles_for_one_seller_is_refused(tmp_path: Pat
     path = tmp_path / "catalogue.json"
     path.write_text(json.dumps(data), encoding="utf-8")
 
-    with pytest.raises(CatalogueError, match="duplicate titles"):
+    with pytest.raises(ImportFileError, match="duplicate titles"):
         catalogue_load(path)

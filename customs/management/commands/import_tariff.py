@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+import io
+from typing import IO
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from customs.services import tariff_import
+from ewtp.imports import FileReadError, ImportCommand
 
-from customs.services import TariffImportError, tariff_import
 
-
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import tariff rows from a UTF-8 CSV file whose header is exactly: kind, destination, "
         "hs_prefix, origin, rate_percent, per_unit, currency, valuation, low_value_upto, "
@@ -21,27 +20,20 @@ class Command(BaseCommand):
         "valid_from); re-running a file changes nothing. Rows that are not in the file are KEPT, "
         "not deleted: end a row with valid_to, or delete it in admin."
     )
+    file_help = "Path to the tariff CSV file."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="Path to the tariff CSV file.")
-        parser.add_argument("--no-progress", action="store_true", help="Draw no progress bar.")
-
-    def handle(self, *args: Any, file: str, no_progress: bool, **options: Any) -> None:
-        show_progress = not no_progress and options["verbosity"] > 0
-        progress = (options.get("stderr") or sys.stderr) if show_progress else None
+    def read(self, path: str) -> object:
         try:
             # utf-8-sig drops a byte-order mark; newline="" lets csv read quoted line breaks.
-            with open(file, encoding="utf-8-sig", newline="") as stream:
-                summary = tariff_import(rows=stream, progress=progress)
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror or exc}") from exc
+            with open(path, encoding="utf-8-sig", newline="") as stream:
+                return io.StringIO(stream.read(), newline="")
         except UnicodeDecodeError as exc:
-            raise CommandError(
-                f"{file} is not UTF-8 text (byte {exc.start}: {exc.reason}); nothing imported."
-            ) from exc
-        except TariffImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{file}: {exc}") from exc
-        if options["verbosity"]:
-            self.stdout.write(str(summary))
+            raise FileReadError(
+                f"{path} is not UTF-8 text (byte {exc.start}: {exc.reason}); nothing imported."
+            ) from None
+        except OSError as exc:
+            raise FileReadError(f"Cannot read {path}: {exc.strerror or exc}") from None
+
+    def run(self, data: object, *, progress: IO[str] | None) -> object:
+        assert isinstance(data, io.StringIO)
+        return f"Tariff rows: {tariff_import(rows=data, progress=progress)}"

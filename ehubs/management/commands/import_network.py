@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from ehubs.services import NetworkImportError, network_import
-from payments.import_command import JsonImportCommand
+from ehubs.services import network_import
+from ewtp.imports import ImportCommand
 
 
-class Command(JsonImportCommand):
+class Command(ImportCommand):
     help = (
         "Import hubs, corridors and customs unions from a JSON file. Validates the whole file "
         "first: on any problem prints every one and imports nothing (exit 1)."
     )
     importer = staticmethod(network_import)
-    error_class = NetworkImportError
     file_help = "The network file (JSON, UTF-8)."

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from ewtp.imports import ImportFileError
 from marketplace.demo import (
     REFERENCE_FILES,
-    CatalogueError,
     DemoSummary,
     ListingSpec,
     catalogue_load,
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             call_command(command, str(path), verbosity=verbosity, stdout=self.stdout)
         try:
             catalogue = catalogue_load()
-        except CatalogueError as exc:
+        except ImportFileError as exc:
             raise CommandError(f"Demo catalogue: {exc}") from exc
 
         def progress(specs: Sequence[ListingSpec]) -> Iterable[ListingSpec]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from payments.import_command import JsonImportCommand
-from payments.services import RatesImportError, rates_import
+from ewtp.imports import ImportCommand
+from payments.services import rates_import
 
 
-class Command(JsonImportCommand):
+class Command(ImportCommand):
     help = (
         "Import FX rates against one base currency from a JSON file. Validates the whole file "
         "first: on any problem prints every one and imports nothing (exit 1)."
     )
     importer = staticmethod(rates_import)
-    error_class = RatesImportError
     file_help = "The rates file (JSON, UTF-8)."
