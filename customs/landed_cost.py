@@ -16,6 +16,7 @@ from typing import Any
 
 from customs.tariff import DUTY, PROHIBITED, TAX, TariffIndex, TariffRule
 from ehubs.routing import Network, Route, route_cheapest_cached
+from ewtp.codes import RefusalCode
 from payments.fx import Rates
 from payments.money import quantize
 
@@ -27,9 +28,9 @@ DOMESTIC, LOW_VALUE, STANDARD = "domestic", "low_value", "standard"
 
 
 class QuoteRefused(Exception):
-    """A valid request the rules refuse; `code` is prohibited, no_route, no_tariff or not_served."""
+    """A valid request the rules refuse, with its `code` and a sentence saying why."""
 
-    def __init__(self, code: str, detail: str) -> None:
+    def __init__(self, code: RefusalCode, detail: str) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
@@ -288,7 +289,7 @@ def quote_consignment(
     profile = tariff.profile(destination, on=on)
     if profile is None and not domestic:
         raise QuoteRefused(
-            "not_served",
+            RefusalCode.NOT_SERVED,
             f"Destination not served: there is no customs profile for {destination} on "
             f"{on.isoformat()}.",
         )
@@ -307,7 +308,7 @@ def quote_consignment(
             if banned is not None:
                 reason = f": {banned.note}" if banned.note else ""
                 raise QuoteRefused(
-                    "prohibited",
+                    RefusalCode.PROHIBITED,
                     f"{line.label} may not be imported into {destination}{reason}.",
                 )
 
@@ -386,11 +387,11 @@ def _route(consignment: Consignment, destination: str, network: Network, rates: 
     destination_hub = network.hub_for_country.get(destination)
     if destination_hub is None:
         # A destination with a profile but no hub has no destination hub: no path (step 4).
-        raise QuoteRefused("no_route", f"No route: no eHub serves {destination}.")
+        raise QuoteRefused(RefusalCode.NO_ROUTE, f"No route: no eHub serves {destination}.")
     origin_hub = network.hub_for_country.get(consignment.seller_country)
     if origin_hub is None:
         raise QuoteRefused(
-            "no_route",
+            RefusalCode.NO_ROUTE,
             f"No route: no eHub serves the seller's country {consignment.seller_country}.",
         )
     weight_kg = (
@@ -406,7 +407,8 @@ def _route(consignment: Consignment, destination: str, network: Network, rates: 
     )
     if route is None:
         raise QuoteRefused(
-            "no_route", f"No route from {origin_hub} to {destination_hub} over the eHub network."
+            RefusalCode.NO_ROUTE,
+            f"No route from {origin_hub} to {destination_hub} over the eHub network.",
         )
     return route
 
@@ -452,7 +454,8 @@ def _duty_and_tax(
             )
             if row is None:
                 raise QuoteRefused(
-                    "no_tariff", f"No tariff line for HS {line.hs_code} into {destination}."
+                    RefusalCode.NO_TARIFF,
+                    f"No tariff line for HS {line.hs_code} into {destination}.",
                 )
             d = share(customs_value, g) * (row.rate_percent or ZERO) / HUNDRED
             if row.per_unit is not None:
@@ -474,7 +477,8 @@ def _duty_and_tax(
         )
         if row is None:
             raise QuoteRefused(
-                "no_tariff", f"No import tax line for HS {line.hs_code} into {destination}."
+                RefusalCode.NO_TARIFF,
+                f"No import tax line for HS {line.hs_code} into {destination}.",
             )
         taxes.append((share(customs_value, g) + d) * (row.rate_percent or ZERO) / HUNDRED)
         tax_rules.append(_rule_dict(row))

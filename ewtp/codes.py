@@ -6,6 +6,8 @@ currency is and how large a stored whole number may be.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django_countries import countries
 from moneyed import CURRENCIES
 
@@ -39,3 +41,12 @@ def is_country(value: object) -> bool:
 def is_currency(value: object) -> bool:
     """An ISO 4217 code as written: upper case, e.g. "EUR"."""
     return isinstance(value, str) and value in CURRENCY_CODE_SET
+
+
+class RefusalCode(StrEnum):
+    """Why the rules refuse a quote: the one list engine, API (422 `code`) and pages share."""
+
+    PROHIBITED = "prohibited"  # the goods may not be imported
+    NO_ROUTE = "no_route"  # no eHub route from the seller's hub to the destination
+    NO_TARIFF = "no_tariff"  # the destination's tariff has no duty or tax line for the goods
+    NOT_SERVED = "not_served"  # the destination (or the buyer's currency) is not served

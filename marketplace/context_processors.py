@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from marketplace.cart import ShipTo, cart_items, currencies_quotable, ship_to_default, ship_to_get
-from marketplace.forms import ShipToForm
+from marketplace.forms.storefront import ShipToForm
 
 
 class Shop:

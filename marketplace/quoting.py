@@ -14,9 +14,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from customs.landed_cost import Consignment, Quote, QuoteLine, QuoteRefused, quote
+from customs.landed_cost import (
+    Consignment,
+    Quote,
+    QuoteLine,
+    QuoteRefused,
+    quote,
+)
 from customs.selectors import tariff_index_current
 from ehubs.selectors import network_current
+from ewtp.codes import RefusalCode
 from marketplace.models import Listing
 from payments.fx import MissingRate
 from payments.selectors import rates_current
@@ -116,7 +123,7 @@ def quote_quotables(
         raise ValidationError({"lines": ["Add at least one line."]})
     rates = rates_current()
     if rates is None:
-        raise QuoteRefused("not_served", "No exchange rates have been loaded yet.")
+        raise QuoteRefused(RefusalCode.NOT_SERVED, "No exchange rates have been loaded yet.")
     if not rates.has(currency):
         raise ValidationError({"currency": [f"No exchange rate for {currency}."]})
     try:
@@ -131,6 +138,6 @@ def quote_quotables(
         )
     except MissingRate as missing:
         raise QuoteRefused(
-            "not_served",
+            RefusalCode.NOT_SERVED,
             f"No exchange rate for {missing.currency} is loaded, so this quote cannot be made.",
         ) from missing

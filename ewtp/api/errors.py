@@ -22,6 +22,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ewtp.codes import RefusalCode
+
 
 class CodedError(APIException):
     """An error whose body carries a machine-readable `code` next to the human `detail`."""
@@ -40,7 +42,7 @@ class RuleRefused(CodedError):
 
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The request is valid but the rules refuse it."
-    codes = ("prohibited", "no_route", "no_tariff", "not_served")
+    codes = tuple(RefusalCode)
 
 
 class Conflict(CodedError):

@@ -14,9 +14,9 @@ from django.urls import reverse
 from djmoney.money import Money
 
 from customs.landed_cost import QuoteRefused
-from marketplace import views
 from marketplace.models import Listing
 from marketplace.quoting import Item, quote_listings
+from marketplace.views import pricing
 from tests.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,13 +136,13 @@ def test_cards_are_quoted_once_per_listing_with_quantity_one(
     listings = ListingFactory.create_batch(3)
     calls: list[Any] = []
 
-    real = views.quote_listings
+    real = pricing.quote_listings
 
     def spy(**kwargs: Any) -> Any:
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr(views, "quote_listings", spy)
+    monkeypatch.setattr(pricing, "quote_listings", spy)
 
     page_of(client, "home")
 

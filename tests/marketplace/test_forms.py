@@ -10,15 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from djmoney.money import Money
 
-from marketplace.forms import (
-    COMMON_CURRENCIES,
-    BuyerSignupForm,
-    ListingForm,
-    ListingSearchForm,
-    SellerSignupForm,
-    add_service_errors,
-    currency_choices,
-)
+from marketplace.forms.accounts import BuyerSignupForm, SellerSignupForm
+from marketplace.forms.common import COMMON_CURRENCIES, add_service_errors, currency_choices
+from marketplace.forms.seller import ListingForm
+from marketplace.forms.storefront import ListingSearchForm
 from marketplace.models import BuyerProfile, SellerProfile
 from marketplace.selectors import ListingQuery
 from tests.factories import UserFactory
