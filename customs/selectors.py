@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from customs.models import TariffRow
 from customs.tariff import TariffIndex, TariffRule
 from customs.validation import COLUMNS
-from ehubs.models import HubCountry
+from ehubs.selectors import operator_countries
 from ewtp.datacache import VersionedCache
 
 
@@ -29,13 +29,7 @@ def tariff_index_current() -> TariffIndex:
 def tariff_destinations_for(*, user: AbstractBaseUser | AnonymousUser) -> frozenset[str] | None:
     """The destinations whose rows `user` may manage: None (all) for a superuser, else the
     countries served by the hubs the user operates (empty when none)."""
-    if getattr(user, "is_superuser", False):
-        return None
-    if not user.is_authenticated:
-        return frozenset()
-    return frozenset(
-        HubCountry.objects.filter(hub__operators__pk=user.pk).values_list("country", flat=True)
-    )
+    return operator_countries(user=user)
 
 
 def tariff_rows_for(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[TariffRow]:

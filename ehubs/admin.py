@@ -15,13 +15,7 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from ehubs.models import Corridor, CustomsUnion, CustomsUnionMember, Hub, HubCountry
-
-
-def _operated_hubs(request: HttpRequest) -> QuerySet[Hub]:
-    user = request.user
-    if not user.is_authenticated:
-        return Hub.objects.none()
-    return Hub.objects.filter(operators=user)
+from ehubs.selectors import operator_hubs
 
 
 class HubCountryInline(admin.TabularInline):
@@ -57,8 +51,8 @@ class CorridorAdmin(admin.ModelAdmin):
         if user.is_superuser:
             return True
         if obj is None:
-            return _operated_hubs(request).exists()
-        return _operated_hubs(request).filter(pk=obj.from_hub_id).exists()
+            return operator_hubs(user=request.user).exists()
+        return operator_hubs(user=request.user).filter(pk=obj.from_hub_id).exists()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and self._may_write(request, None)
@@ -73,7 +67,7 @@ class CorridorAdmin(admin.ModelAdmin):
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField[Any] | None:
         if db_field.name == "from_hub" and not request.user.is_superuser:
-            kwargs["queryset"] = _operated_hubs(request)
+            kwargs["queryset"] = operator_hubs(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

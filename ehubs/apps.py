@@ -6,6 +6,14 @@ from django.apps import AppConfig
 class EhubsConfig(AppConfig):
     name = "ehubs"
     verbose_name = "eHubs"
+    # Operators read the whole network and run the corridors leaving their own hubs.
+    operator_permissions = {
+        "hub": ("view",),
+        "hubcountry": ("view",),
+        "corridor": ("view", "add", "change"),
+        "customsunion": ("view",),
+        "customsunionmember": ("view",),
+    }
 
     def ready(self) -> None:
         from ehubs import signals  # noqa: F401

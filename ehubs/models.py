@@ -51,8 +51,9 @@ class HubCountry(models.Model):
 class Corridor(models.Model):
     """A directed shipping link; a leg costs base_fee + per_kg × weight, in `currency`."""
 
-    from_hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="corridors_out")
-    to_hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="corridors_in")
+    # Routes frozen on orders name their hubs: a hub with corridors is not deleted by accident.
+    from_hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="corridors_out")
+    to_hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="corridors_in")
     transit_days = models.PositiveIntegerField()
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     base_fee = models.DecimalField(**FEE)  # type: ignore[arg-type]

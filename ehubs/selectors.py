@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from ehubs.models import Corridor, CustomsUnionMember, Hub, HubCountry
@@ -59,3 +60,30 @@ def hubs_with_corridors() -> QuerySet[Hub]:
 def hub_serving(country: str) -> Hub | None:
     """The hub that serves `country` (ISO 3166-1 alpha-2), or None."""
     return Hub.objects.filter(countries__country=str(country)).first()
+
+
+# --- Operator scope: the one answer to "what may this user run?", for every admin and API ----
+
+
+def operator_hubs(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Hub]:
+    """The hubs `user` operates (every hub for a superuser, none for anyone else)."""
+    if not user.is_authenticated or not getattr(user, "is_active", False):
+        return Hub.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Hub.objects.order_by("code")
+    return Hub.objects.filter(operators__pk=user.pk).order_by("code")
+
+
+def operator_countries(*, user: AbstractBaseUser | AnonymousUser) -> frozenset[str] | None:
+    """The countries served by the hubs `user` operates: None (every country) for a superuser,
+    an empty set for a user who operates no hub."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return None
+    if not user.is_authenticated or not getattr(user, "is_active", False):
+        return frozenset()
+    return frozenset(
+        str(country)
+        for country in HubCountry.objects.filter(hub__operators__pk=user.pk).values_list(
+            "country", flat=True
+        )
+    )

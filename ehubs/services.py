@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from tqdm import tqdm
 
@@ -193,3 +195,35 @@ def _unions_write(rows: list[UnionRow]) -> Tally:
         else:
             unchanged += 1
     return Tally(created=created, updated=updated, unchanged=unchanged)
+
+
+HUB_OPERATORS_GROUP = "Hub operators"
+
+
+def hub_operator_permissions() -> dict[str, tuple[str, ...]]:
+    """What hub operators may do in admin, as each app declares it on its AppConfig
+    (`operator_permissions = {"model": ("view", "change"), …}`): {"app_label.model": actions}."""
+    declared: dict[str, tuple[str, ...]] = {}
+    for config in apps.get_app_configs():
+        for model, actions in getattr(config, "operator_permissions", {}).items():
+            declared[f"{config.label}.{model}"] = tuple(actions)
+    return declared
+
+
+def hub_operator_group_ensure() -> Group:
+    """Create or refresh the hub operators' group with exactly the declared permissions."""
+    group, _ = Group.objects.get_or_create(name=HUB_OPERATORS_GROUP)
+    wanted = {
+        (label.split(".")[0], f"{action}_{label.split('.')[1]}")
+        for label, actions in hub_operator_permissions().items()
+        for action in actions
+    }
+    perms = [
+        p
+        for p in Permission.objects.select_related("content_type").filter(
+            content_type__app_label__in={app_label for app_label, _ in wanted}
+        )
+        if (p.content_type.app_label, p.codename) in wanted
+    ]
+    group.permissions.set(perms)
+    return group

@@ -26,10 +26,10 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from djmoney.money import Money
 
+from ehubs.services import hub_operator_group_ensure
 from ewtp.codes import is_currency
 from ewtp.imports import ImportFileError, Tally
 from marketplace.models import BuyerProfile, Listing, SellerProfile
-from marketplace.services import hub_operator_group_ensure
 from payments.money import quantize
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"

@@ -31,7 +31,7 @@ class SellerProfile(models.Model):
     """A business that lists goods; small (< 30 staff) sellers may get SME tariff rows."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seller_profile"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seller_profile"
     )
     company_name = models.CharField(max_length=200)
     country = CountryField()
@@ -61,7 +61,7 @@ class SellerProfile(models.Model):
 
 class BuyerProfile(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_profile"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="buyer_profile"
     )
     country = CountryField()
     preferred_currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
@@ -80,7 +80,9 @@ class Listing(models.Model):
         ACTIVE = "active", "Active"
         ARCHIVED = "archived", "Archived"
 
-    seller = models.ForeignKey(SellerProfile, on_delete=models.CASCADE, related_name="listings")
+    # Orders point at listings and their sellers: neither is ever deleted from under them. A
+    # seller who stops trading is deactivated (services.seller_deactivate); listings are archived.
+    seller = models.ForeignKey(SellerProfile, on_delete=models.PROTECT, related_name="listings")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     hs_code = models.CharField(

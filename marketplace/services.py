@@ -5,50 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from djmoney.money import Money
 
 from marketplace.models import BuyerProfile, Listing, SellerProfile
-
-HUB_OPERATORS_GROUP = "Hub operators"
-
-# Models a hub operator manages from admin, by "app_label.model": the actions allowed.
-# Later capabilities (tariffs, corridors, review queue) add their models here.
-HUB_OPERATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "marketplace.sellerprofile": ("view", "change"),
-    "marketplace.buyerprofile": ("view",),
-    "marketplace.listing": ("view", "change"),
-    "ehubs.hub": ("view",),
-    "ehubs.hubcountry": ("view",),
-    "ehubs.corridor": ("view", "add", "change"),
-    "ehubs.customsunion": ("view",),
-    "ehubs.customsunionmember": ("view",),
-    "payments.ratetable": ("view",),
-    "payments.fxrate": ("view",),
-    "customs.tariffrow": ("view", "add", "change", "delete"),
-}
-
-
-def hub_operator_group_ensure() -> Group:
-    """Create or refresh the hub operators' group with exactly its admin permissions."""
-    group, _ = Group.objects.get_or_create(name=HUB_OPERATORS_GROUP)
-    wanted = []
-    for label, actions in HUB_OPERATOR_PERMISSIONS.items():
-        app_label, model = label.split(".")
-        for action in actions:
-            wanted.append((app_label, f"{action}_{model}"))
-    perms = [
-        p
-        for p in Permission.objects.select_related("content_type").filter(
-            content_type__app_label__in={a for a, _ in wanted}
-        )
-        if (p.content_type.app_label, p.codename) in wanted
-    ]
-    group.permissions.set(perms)
-    return group
 
 
 def _user_create(*, username: str, password: str, email: str) -> User:
@@ -142,6 +106,18 @@ def listing_archive(*, listing: Listing) -> Listing:
 
 def money(amount: Decimal | str | int, currency: str) -> Money:
     return Money(Decimal(amount), currency)
+
+
+@transaction.atomic
+def seller_deactivate(*, seller: SellerProfile) -> int:
+    """Stop a seller trading without deleting anything orders point at: the account can no
+    longer log in and every listing is archived. Returns how many listings were archived."""
+    User.objects.filter(pk=seller.user_id).update(is_active=False)
+    return (
+        Listing.objects.filter(seller=seller)
+        .exclude(status=Listing.Status.ARCHIVED)
+        .update(status=Listing.Status.ARCHIVED, updated=timezone.now())
+    )
 
 
 def sellers_verify(*, sellers: QuerySet[SellerProfile]) -> int:

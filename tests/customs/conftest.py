@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from ehubs.models import Hub, HubCountry
-from marketplace.services import hub_operator_group_ensure
+from ehubs.services import hub_operator_group_ensure
 from tests import examples
 
 HEADER = examples.TARIFF_HEADER

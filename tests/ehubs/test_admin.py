@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ehubs.models import Corridor, Hub
-from marketplace.services import HUB_OPERATORS_GROUP
+from ehubs.services import HUB_OPERATORS_GROUP
 from tests.ehubs.factories import CorridorFactory, CustomsUnionFactory, HubFactory
 from tests.factories import UserFactory
 

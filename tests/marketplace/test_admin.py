@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from djmoney.money import Money
 
+from ehubs.services import hub_operator_group_ensure
 from marketplace.demo import demo_seed
 from marketplace.models import BuyerProfile, Listing, SellerProfile
-from marketplace.services import hub_operator_group_ensure
 from tests.factories import PASSWORD, BuyerFactory, ListingFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from djmoney.money import Money
 
+from ehubs.services import HUB_OPERATORS_GROUP
 from ewtp.imports import ImportFileError
 from marketplace.demo import (
     CATALOGUE_PATH,
@@ -25,7 +26,6 @@ from marketplace.demo import (
     demo_seed,
 )
 from marketplace.models import BuyerProfile, Listing, SellerProfile
-from marketplace.services import HUB_OPERATORS_GROUP
 from payments.money import quantize
 
 pytestmark = pytest.mark.django_db

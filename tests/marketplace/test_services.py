@@ -3,11 +3,14 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
+from django.test import Client
 from djmoney.money import Money
 
+from ehubs.services import HUB_OPERATORS_GROUP, hub_operator_group_ensure
 from marketplace import services
 from marketplace.models import Listing, SellerProfile
-from tests.factories import PASSWORD, ListingFactory, SellerFactory, UserFactory
+from tests.factories import PASSWORD, BuyerFactory, ListingFactory, SellerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,12 +88,12 @@ def test_listing_update_validates_and_archive_hides_from_storefront() -> None:
 
 
 def test_hub_operator_group_has_admin_permissions_but_no_delete() -> None:
-    group = services.hub_operator_group_ensure()
+    group = hub_operator_group_ensure()
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"view_listing", "change_listing", "change_sellerprofile"} <= codenames
     marketplace_perms = group.permissions.filter(content_type__app_label="marketplace")
     assert not marketplace_perms.filter(codename__startswith="delete_").exists()
-    assert Group.objects.filter(name=services.HUB_OPERATORS_GROUP).count() == 1
+    assert Group.objects.filter(name=HUB_OPERATORS_GROUP).count() == 1
 
 
 def test_seller_cannot_be_created_twice_for_one_user() -> None:
@@ -99,3 +102,38 @@ def test_seller_cannot_be_created_twice_for_one_user() -> None:
         SellerProfile(
             user=seller.user, company_name="Again", country="CN", employees=2
         ).full_clean()
+
+
+def test_a_seller_with_listings_cannot_be_deleted() -> None:
+    listing = ListingFactory.create()
+
+    with pytest.raises(ProtectedError):
+        listing.seller.delete()
+    with pytest.raises(ProtectedError):
+        listing.seller.user.delete()
+    assert Listing.objects.filter(pk=listing.pk).exists()
+
+
+def test_a_buyer_account_cannot_be_deleted_from_under_its_profile() -> None:
+    buyer = BuyerFactory.create()
+
+    with pytest.raises(ProtectedError):
+        buyer.user.delete()
+
+
+def test_deactivating_a_seller_archives_their_listings_and_keeps_every_row() -> None:
+    seller = SellerFactory.create()
+    _active, draft = ListingFactory.create_batch(2, seller=seller)
+    draft.status = Listing.Status.DRAFT
+    draft.save()
+    other = ListingFactory.create()
+
+    archived = services.seller_deactivate(seller=seller)
+
+    assert archived == 2
+    seller.refresh_from_db()
+    seller.user.refresh_from_db()
+    assert seller.user.is_active is False
+    assert set(seller.listings.values_list("status", flat=True)) == {"archived"}
+    assert Listing.objects.get(pk=other.pk).status == "active"
+    assert Client().login(username=seller.user.username, password=PASSWORD) is False

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from marketplace.services import HUB_OPERATORS_GROUP
+from ehubs.services import HUB_OPERATORS_GROUP
 from payments.models import RateTable
 from payments.services import rates_import
 from tests.factories import UserFactory
