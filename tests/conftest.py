@@ -17,6 +17,23 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+POSTGRES_NEEDED = "needs PostgreSQL: set DATABASE_URL=postgres://…"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.postgres` tests skip on another database, except in CI (.ci/run sets
+    EWTP_REQUIRE_WORKER), where running them on anything else is a failure."""
+    if item.get_closest_marker("postgres") is None:
+        return
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    if os.environ.get("EWTP_REQUIRE_WORKER"):
+        pytest.fail(f"{POSTGRES_NEEDED} (EWTP_REQUIRE_WORKER is set: CI must run this test)")
+    pytest.skip(POSTGRES_NEEDED)
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -5,6 +5,8 @@
   so a client reads every 400 the same way.
 - 401/403/404: `{"detail": "…"}`.
 - 409/422: `{"detail": "human sentence", "code": "…"}` from `Conflict` and `RuleRefused`.
+- 429: `{"detail", "code": "throttled"}` (rate limit) or `"locked_out"` (log-ins), with
+  Retry-After.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
-from rest_framework.exceptions import APIException, ParseError, ValidationError
+from rest_framework.exceptions import APIException, ParseError, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -94,6 +96,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, CodedError):
         response.data = {"detail": str(exc.detail), "code": exc.code}
+    elif response is not None and isinstance(exc, Throttled):
+        response.data = {"detail": str(exc.detail), "code": "throttled"}
     return response
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -43,12 +44,24 @@ class RuleRefusedError(serializers.Serializer):
     code = serializers.ChoiceField(choices=RuleRefused.codes, help_text="For programs.")
 
 
+class TooManyRequestsError(serializers.Serializer):
+    detail = serializers.CharField(help_text="A sentence for people.")
+    code = serializers.ChoiceField(
+        choices=("throttled", "locked_out"),
+        help_text="`throttled`: the rate limit; `locked_out`: too many failed log-ins.",
+    )
+
+
 _RESPONSES: dict[int, OpenApiResponse] = {
     400: OpenApiResponse(FieldErrors, description="Invalid input."),
     401: OpenApiResponse(ErrorDetail, description="Not signed in, or a bad token."),
     403: OpenApiResponse(ErrorDetail, description="Signed in, but not allowed."),
     404: OpenApiResponse(ErrorDetail, description="Unknown, or not yours to see."),
     422: OpenApiResponse(RuleRefusedError, description="Valid, but the rules refuse it."),
+    429: OpenApiResponse(
+        TooManyRequestsError,
+        description="Too many requests, or too many failed log-ins: wait `Retry-After` seconds.",
+    ),
 }
 
 
@@ -61,3 +74,24 @@ ERRORS_400 = errors(400)
 ERRORS_401 = errors(401)
 ERRORS_403 = errors(403)
 ERRORS_404 = errors(404)
+
+
+class ThrottledAutoSchema(openapi.AutoSchema):
+    """Every throttled operation may answer 429 (ewtp.api.throttling), with Retry-After."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        bodies: dict[str, Any] = super()._get_response_bodies(direction)
+        if getattr(self.view, "throttle_classes", ()) and "429" not in bodies:
+            bodies["429"] = self._get_response_for_code(_RESPONSES[429], "429", None, direction)
+        return bodies
+
+    def _get_response_headers_for_code(
+        self, status_code: str, direction: Any = "response"
+    ) -> dict[str, Any]:
+        headers: dict[str, Any] = super()._get_response_headers_for_code(status_code, direction)
+        if status_code == "429":
+            headers["Retry-After"] = {
+                "schema": {"type": "integer"},
+                "description": "Seconds to wait before trying again.",
+            }
+        return headers

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -29,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -51,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ewtp.urls"
@@ -110,6 +116,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The axes backend comes first: it refuses a locked-out username and address before any
+# password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -144,7 +156,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ewtp.api.schema.ThrottledAutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -155,7 +167,40 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
+    # Rates and the on/off switch are read at each request: EWTP_API_* below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ewtp.api.throttling.AnonThrottle",
+        "ewtp.api.throttling.UserThrottle",
+    ],
 }
+
+
+def _rate(name: str, default: str) -> str:
+    """A DRF rate such as "300/min"; a malformed one stops start-up instead of every request."""
+    value = env.str(name, default=default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} must look like 300/min (per s, min, h or day): {value!r}"
+        )
+    return value
+
+
+# API rate limits (ewtp.api.throttling), counted in the default cache: per address when
+# anonymous, per user when signed in. EWTP_API_THROTTLE=false turns them off (benchmarks).
+EWTP_API_THROTTLE = env.bool("EWTP_API_THROTTLE", default=True)
+EWTP_API_RATE_ANON = _rate("EWTP_API_RATE_ANON", "300/min")
+EWTP_API_RATE_USER = _rate("EWTP_API_RATE_USER", "1200/min")
+# Proxies in front of the app that append the client's address to X-Forwarded-For; 0 means the
+# app is reached directly and X-Forwarded-For is ignored (a client could write anything there).
+EWTP_TRUSTED_PROXIES = env.int("EWTP_TRUSTED_PROXIES", default=0)
+
+# Log-in lockout (django-axes): pages, admin and the API token endpoint.
+AXES_FAILURE_LIMIT = env.int("EWTP_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("EWTP_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "marketplace.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "ewtp.api.throttling.client_ip"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "eWTP Marketplace API",

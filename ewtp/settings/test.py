@@ -17,3 +17,7 @@ WHITENOISE_AUTOREFRESH = True
 if not REDIS_URL:  # noqa: F405
     # One test process: a local-memory store is shared by everything the tests run.
     CACHES["versions"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # noqa: F405
+
+# API rate limits off: the suite (the schemathesis fuzz test above all) sends far more than a
+# client would. The throttle tests turn them back on with override_settings.
+EWTP_API_THROTTLE = False

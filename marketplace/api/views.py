@@ -13,6 +13,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -20,7 +21,8 @@ from rest_framework.response import Response
 
 from ewtp.api.parsers import StrictJSONParser
 from ewtp.api.schema import ERRORS_400, ERRORS_401, ERRORS_404, errors
-from marketplace import selectors, services
+from ewtp.api.throttling import AnonThrottle, UserThrottle
+from marketplace import lockout, selectors, services
 from marketplace.api.filters import ListingFilter
 from marketplace.api.permissions import (
     IsListingSellerOrReadOnly,
@@ -48,12 +50,21 @@ if TYPE_CHECKING:
     tags=["auth"],
     summary="Exchange a username and password for an API token",
     request=AuthTokenSerializer,
-    responses={200: TokenSerializer, **ERRORS_400},
+    responses={200: TokenSerializer, **errors(400, 429)},
 )
 class TokenObtainView(ObtainAuthToken):
     # No authentication: a stale token or session must not stand in the way of logging in.
     authentication_classes = ()
     parser_classes = (StrictJSONParser, FormParser)
+    # ObtainAuthToken turns throttling off; the anonymous limit applies here as everywhere.
+    throttle_classes = (AnonThrottle, UserThrottle)
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            lockout.raise_if_locked_out(request)  # a 429, once axes locked the pair
+            raise
 
 
 @extend_schema_view(

@@ -60,6 +60,9 @@ class ListingForm(forms.ModelForm):
         origin = cast(forms.ChoiceField, self.fields["origin_country"])
         origin.choices = country_choices(blank="Choose a country")
         self.fields["stock"].widget.attrs["min"] = "0"
+        # The status the seller was shown travels with the form, so saving an edit changes the
+        # status only if the seller changed it (not if the listing was archived meanwhile).
+        self.fields["status"].show_hidden_initial = True
         self.fields["weight_grams"].widget.attrs["min"] = "1"
 
     def clean_hs_code(self) -> str:

@@ -63,7 +63,11 @@ def listing_edit(request: HttpRequest, seller: SellerProfile, pk: int) -> HttpRe
         form = ListingForm(request.POST, instance=listing)
         if form.is_valid():
             try:
-                listing = services.listing_update(listing=listing, **form.listing_fields())
+                # Only what the seller changed: a field changed elsewhere meanwhile (an archive,
+                # for the status the form was shown with) keeps its new value.
+                fields = form.listing_fields()
+                changed = {name: fields[name] for name in form.changed_data if name in fields}
+                listing = services.listing_update(listing=listing, **changed)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import RequestFactory
 from djmoney.money import Money
 
 from ehubs.services import HUB_OPERATORS_GROUP
@@ -125,7 +126,10 @@ def test_most_listings_are_made_in_the_sellers_country_and_some_are_not(
 def test_the_four_demo_logins_authenticate_and_have_their_roles(seeded: DemoSummary) -> None:
     password = settings.DEMO_PASSWORD
     users = {
-        name: authenticate(username=name, password=password)
+        # The log-in lockout (django-axes) needs the request, as every log-in view passes it.
+        name: authenticate(
+            RequestFactory().post("/accounts/login/"), username=name, password=password
+        )
         for name in (DEMO_BUYER, DEMO_SELLER, DEMO_OPERATOR, DEMO_ADMIN)
     }
     assert all(isinstance(user, User) for user in users.values()), users
@@ -149,7 +153,8 @@ def test_the_four_demo_logins_authenticate_and_have_their_roles(seeded: DemoSumm
 
 
 def test_seller_accounts_can_log_in_with_the_demo_password(seeded: DemoSummary) -> None:
-    assert authenticate(username="seller-hangzhou-silk", password=settings.DEMO_PASSWORD)
+    login = RequestFactory().post("/accounts/login/")
+    assert authenticate(login, username="seller-hangzhou-silk", password=settings.DEMO_PASSWORD)
 
 
 def test_running_twice_creates_and_updates_nothing(seeded: DemoSummary) -> None:

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.test import Client
+from django.urls import reverse
 from djmoney.money import Money
 
 from ehubs.services import HUB_OPERATORS_GROUP, hub_operator_group_ensure
@@ -136,4 +137,9 @@ def test_deactivating_a_seller_archives_their_listings_and_keeps_every_row() -> 
     assert seller.user.is_active is False
     assert set(seller.listings.values_list("status", flat=True)) == {"archived"}
     assert Listing.objects.get(pk=other.pk).status == "active"
-    assert Client().login(username=seller.user.username, password=PASSWORD) is False
+    response = Client().post(
+        reverse("login"), {"username": seller.user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+    assert "correct username and password" in response.content.decode()
