@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from customs.landed_cost import Consignment, Quote, QuoteLine, QuoteRefused, quote
+from customs.nomenclature import hs_description
 from customs.selectors import tariff_index_current
 from ehubs.selectors import network_current
 from marketplace.models import Listing
@@ -79,6 +80,7 @@ def consignments_of(items: Sequence[tuple[Quotable, int]]) -> list[Consignment]:
                     weight_grams=q.weight_grams,
                     quantity=quantity,
                     title=q.title,
+                    hs_description=hs_description(q.hs_code),
                 )
                 for q, quantity in group
             ),

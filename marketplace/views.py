@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from customs.forms import HsFinder
 from customs.landed_cost import Quote, QuoteRefused
 from marketplace import cart as shop
 from marketplace import selectors, services
@@ -461,9 +462,12 @@ def _saved_message(listing: Listing) -> str:
 @require_http_methods(["GET", "POST"])
 @seller_required
 def listing_create(request: HttpRequest, seller: SellerProfile) -> HttpResponse:
+    finder = HsFinder.of(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        form = ListingForm(request.POST)
-        if form.is_valid():
+        form = ListingForm(finder.data)
+        if finder.active:
+            finder.hold_errors(form)
+        elif form.is_valid():
             try:
                 listing = services.listing_create(seller=seller, **form.listing_fields())
             except ValidationError as error:
@@ -475,7 +479,8 @@ def listing_create(request: HttpRequest, seller: SellerProfile) -> HttpResponse:
         form = ListingForm(
             initial={"origin_country": seller.country, "price": [None, seller.payout_currency]}
         )
-    return render(request, "seller/listing_form.html", {"form": form, "listing": None})
+    context = {"form": form, "listing": None, "hs_finder": finder}
+    return render(request, "seller/listing_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -483,9 +488,12 @@ def listing_create(request: HttpRequest, seller: SellerProfile) -> HttpResponse:
 def listing_edit(request: HttpRequest, seller: SellerProfile, pk: int) -> HttpResponse:
     listing = get_object_or_404(Listing, pk=pk, seller=seller)
     title = listing.title  # the form writes into its instance; keep the heading stable
+    finder = HsFinder.of(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        form = ListingForm(request.POST, instance=listing)
-        if form.is_valid():
+        form = ListingForm(finder.data, instance=listing)
+        if finder.active:
+            finder.hold_errors(form)
+        elif form.is_valid():
             try:
                 listing = services.listing_update(listing=listing, **form.listing_fields())
             except ValidationError as error:
@@ -495,7 +503,7 @@ def listing_edit(request: HttpRequest, seller: SellerProfile, pk: int) -> HttpRe
                 return redirect("seller_listings")
     else:
         form = ListingForm(instance=listing)
-    context = {"form": form, "listing": listing, "title": title}
+    context = {"form": form, "listing": listing, "title": title, "hs_finder": finder}
     return render(request, "seller/listing_form.html", context)
 
 
