@@ -37,7 +37,8 @@ STOPWORDS = frozenset({
 # a code is NOT: they must not make it match.
 _NEGATED = re.compile(
     r"\((?:other than|not|excluding|except)\b[^)]*\)"
-    r"|\b(?:other than|excluding|except)\b[^,;()]*",
+    r"|\b(?:other than|excluding|except)\b[^,;()]*"
+    r"|(?<!or )\bnot\b[^,;()]*",  # "not roasted", but "whether or not with a strap" is not a no
     re.IGNORECASE,
 )
 # Plurals the suffix rules below get wrong ("scarves" is not "scarve").
@@ -165,8 +166,10 @@ class Nomenclature:
                 continue
             weights: dict[str, float] = {}
             for level_code, weight in ((code[:2], IN_CHAPTER), (code[:4], IN_HEADING), (code, OWN)):
+                # A word of the subheading's own text counts most; found in its heading or
+                # chapter too, a little more (raw "cotton" in chapter 52 "Cotton").
                 for term in own_terms.get(level_code, ()):
-                    weights[term] = max(weights.get(term, 0.0), weight)
+                    weights[term] = weights.get(term, 0.0) + weight
             for term, weight in weights.items():
                 self._index.setdefault(term, {})[code] = weight
         self._vocabulary = sorted(self._index)
@@ -282,10 +285,13 @@ class Nomenclature:
             # A word counts once, by the best of its forms ("tshirt", "shirt").
             best: dict[str, float] = {}
             for term in group:
-                for word, factor in self._expand(term):
-                    idf = self._idf[word]
+                expanded = list(self._expand(term))
+                # A word start weighs as its most common completion, so "cotto" does not
+                # prefer the rare "cottonseed" to "cotton".
+                idf = min((self._idf[word] for word, _ in expanded), default=0.0)
+                for word, factor in expanded:
                     for code, weight in self._index[word].items():
-                        value = weight * factor * idf
+                        value = weight * factor * (self._idf[word] if factor == 1.0 else idf)
                         if value > best.get(code, 0.0):
                             best[code] = value
             for code, value in best.items():
