@@ -46,6 +46,7 @@ class QuoteLine:
     weight_grams: int
     quantity: int
     title: str = ""
+    hs_description: str = ""  # for people: carried into the quote, not used by the rules
 
     @property
     def label(self) -> str:
@@ -124,6 +125,7 @@ class ConsignmentQuote:
                     "listing": lc.line.listing_id,
                     "quantity": lc.line.quantity,
                     "hs_code": lc.line.hs_code,
+                    "hs_description": lc.line.hs_description,
                     "duty": _money(lc.duty, ccur),
                     "tax": _money(lc.tax, ccur),
                     "duty_rule": lc.duty_rule,

@@ -13,8 +13,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/health/", HealthView.as_view(), name="api-health"),
     path("api/v1/", include("ehubs.api.urls")),
+    path("api/v1/", include("customs.api.urls")),
     path("api/v1/", include("marketplace.api.urls")),
     # Last of the API: unknown /api/ URLs answer in JSON like the rest of the API.
     re_path(r"^api/(?P<path>[\s\S]*)$", api_not_found, name="api-not-found"),
+    path("", include("customs.urls")),
     path("", include("marketplace.urls")),
 ]

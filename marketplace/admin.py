@@ -187,6 +187,7 @@ class ListingAdmin(admin.ModelAdmin):
         "title",
         "seller",
         "hs_code",
+        "hs_subheading",
         "hs_chapter",
         "origin_country",
         "price",
@@ -208,6 +209,10 @@ class ListingAdmin(admin.ModelAdmin):
     readonly_fields = ("created", "updated")
     actions = ("archive_selected",)
     list_per_page = 50
+
+    @admin.display(description="HS 2022 subheading")
+    def hs_subheading(self, obj: Listing) -> str:
+        return obj.hs_description
 
     @admin.display(description="HS ch.", ordering="hs_code")
     def hs_chapter(self, obj: Listing) -> str:

@@ -13,6 +13,8 @@ from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
 from djmoney.money import Money
 
+from customs.nomenclature import hs_description
+from customs.validators import validate_hs_subheading
 from ewtp.codes import CURRENCY_CHOICES
 
 HS_CODE_VALIDATOR = RegexValidator(
@@ -88,8 +90,8 @@ class Listing(models.Model):
     hs_code = models.CharField(
         "HS code",
         max_length=10,
-        validators=[HS_CODE_VALIDATOR],
-        help_text="Harmonized System code, 6 to 10 digits.",
+        validators=[HS_CODE_VALIDATOR, validate_hs_subheading],
+        help_text="Harmonized System code, 6 to 10 digits; the first six an HS 2022 subheading.",
     )
     origin_country = CountryField(help_text="Country where the goods were made.")
     price = MoneyField(
@@ -130,3 +132,8 @@ class Listing(models.Model):
     @property
     def hs_chapter(self) -> str:
         return self.hs_code[:2]
+
+    @property
+    def hs_description(self) -> str:
+        """The HS 2022 description of the code's subheading (its first six digits)."""
+        return hs_description(self.hs_code)

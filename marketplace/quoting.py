@@ -21,6 +21,7 @@ from customs.landed_cost import (
     QuoteRefused,
     quote,
 )
+from customs.nomenclature import hs_description
 from customs.selectors import tariff_index_current
 from ehubs.selectors import network_current
 from ewtp.codes import RefusalCode
@@ -86,6 +87,7 @@ def consignments_of(items: Sequence[tuple[Quotable, int]]) -> list[Consignment]:
                     weight_grams=q.weight_grams,
                     quantity=quantity,
                     title=q.title,
+                    hs_description=hs_description(q.hs_code),
                 )
                 for q, quantity in group
             ),

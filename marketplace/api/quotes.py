@@ -185,6 +185,9 @@ class QuoteLineOutput(serializers.Serializer):
     listing = serializers.IntegerField()
     quantity = serializers.IntegerField()
     hs_code = serializers.CharField()
+    hs_description = serializers.CharField(
+        help_text="The HS 2022 description of the code's subheading (its first six digits)."
+    )
     duty = MoneyField(help_text="In the customs currency.")
     tax = MoneyField(help_text="In the customs currency.")
     duty_rule = RuleOutput()

@@ -115,7 +115,10 @@ class ListingInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     hs_code = serializers.CharField(
         validators=[HS_CODE_VALIDATOR],
-        help_text="Harmonized System code, 6 to 10 digits.",
+        help_text=(
+            "Harmonized System code, 6 to 10 digits; the first six must be an HS 2022 "
+            "subheading (see /api/v1/hs-codes/)."
+        ),
     )
     origin_country = CountryCodeField(help_text="Country where the goods were made.")
     price = MoneyField()
@@ -130,6 +133,10 @@ class ListingOutput(serializers.ModelSerializer):
     seller = serializers.IntegerField(source="seller_id", read_only=True)
     origin_country = CountryCodeField(read_only=True)
     price = MoneyField(read_only=True)
+    hs_description = serializers.CharField(
+        read_only=True,
+        help_text="The HS 2022 description of the code's subheading (its first six digits).",
+    )
 
     class Meta:
         model = Listing
@@ -139,6 +146,7 @@ class ListingOutput(serializers.ModelSerializer):
             "title",
             "description",
             "hs_code",
+            "hs_description",
             "origin_country",
             "price",
             "stock",

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from customs.forms import HsFinder
 from marketplace import selectors, services
 from marketplace.forms.common import add_service_errors
 from marketplace.forms.seller import ListingForm
@@ -37,9 +38,12 @@ def _saved_message(listing: Listing) -> str:
 @require_http_methods(["GET", "POST"])
 @seller_required
 def listing_create(request: HttpRequest, seller: SellerProfile) -> HttpResponse:
+    finder = HsFinder.of(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        form = ListingForm(request.POST)
-        if form.is_valid():
+        form = ListingForm(finder.data)
+        if finder.active:
+            finder.hold_errors(form)
+        elif form.is_valid():
             try:
                 listing = services.listing_create(seller=seller, **form.listing_fields())
             except ValidationError as error:
@@ -51,7 +55,8 @@ def listing_create(request: HttpRequest, seller: SellerProfile) -> HttpResponse:
         form = ListingForm(
             initial={"origin_country": seller.country, "price": [None, seller.payout_currency]}
         )
-    return render(request, "seller/listing_form.html", {"form": form, "listing": None})
+    context = {"form": form, "listing": None, "hs_finder": finder}
+    return render(request, "seller/listing_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,9 +64,12 @@ def listing_create(request: HttpRequest, seller: SellerProfile) -> HttpResponse:
 def listing_edit(request: HttpRequest, seller: SellerProfile, pk: int) -> HttpResponse:
     listing = get_object_or_404(Listing, pk=pk, seller=seller)
     title = listing.title  # the form writes into its instance; keep the heading stable
+    finder = HsFinder.of(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        form = ListingForm(request.POST, instance=listing)
-        if form.is_valid():
+        form = ListingForm(finder.data, instance=listing)
+        if finder.active:
+            finder.hold_errors(form)
+        elif form.is_valid():
             try:
                 # Only what the seller changed: a field changed elsewhere meanwhile (an archive,
                 # for the status the form was shown with) keeps its new value.
@@ -75,7 +83,7 @@ def listing_edit(request: HttpRequest, seller: SellerProfile, pk: int) -> HttpRe
                 return redirect("seller_listings")
     else:
         form = ListingForm(instance=listing)
-    context = {"form": form, "listing": listing, "title": title}
+    context = {"form": form, "listing": listing, "title": title, "hs_finder": finder}
     return render(request, "seller/listing_form.html", context)
 
 

@@ -53,6 +53,10 @@ def test_a_seller_creates_a_listing_and_gets_it_back(
         "title": "Silk scarf",
         "description": "Hand-rolled edges.",
         "hs_code": "621410",
+        "hs_description": (
+            "Shawls, scarves, mufflers, mantillas, veils and the like; "
+            "of silk or silk waste (not knitted or crocheted)"
+        ),
         "origin_country": "CN",
         "price": {"amount": "12.34", "currency": "EUR"},
         "stock": 5,

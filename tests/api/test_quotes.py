@@ -106,6 +106,22 @@ def test_quote_for_a_low_value_consignment_matches_the_hand_worked_figures(
     assert data["date"] == "2026-11-23" and data["destination_country"] == "BE"
 
 
+def test_each_quote_line_gives_the_description_of_its_hs_subheading(
+    cn_goods: dict[str, Listing],
+) -> None:
+    response = post(body([(cn_goods["tshirt"], 1), (cn_goods["mug"], 1)]))
+
+    assert response.status_code == 200, response.content
+    assert [(line["hs_code"], line["hs_description"]) for line in response.json()["lines"]] == [
+        ("610910", "T-shirts, singlets and other vests; of cotton, knitted or crocheted"),
+        (
+            "691200",
+            "Ceramic tableware, kitchenware, other household articles and toilet articles; "
+            "other than of porcelain or china",
+        ),
+    ]
+
+
 def test_standard_regime_uses_the_t_shirt_duty_line(cn_goods: dict[str, Listing]) -> None:
     data = post(body([(cn_goods["tshirt"], 20)])).json()
     # G = 2000 CNY = 242.9775 EUR > 150; W = 5 kg, S = 36.50 USD = 31.57250 EUR;

@@ -34,6 +34,7 @@ from hypothesis import (
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from customs.nomenclature import nomenclature
 from ewtp.datacache import forget_local
 from tests.customs.oracle import (
     ConsignmentQuote,
@@ -524,6 +525,8 @@ SCALE: dict[str, Decimal] = {
     "KWD": D("0.3"),
 }
 CHAPTERS = ["61", "69", "49", "93", "09", "42"]
+# Listings carry real HS 2022 subheadings (a national suffix of up to 4 digits may follow).
+SUBHEADINGS = [e.code for e in nomenclature().subheadings if e.code[:2] in CHAPTERS]
 NICE_RATES = [D("1"), D("0.5000"), D("2"), D("1.2500"), D("0.8000"), D("4")]
 
 
@@ -611,9 +614,7 @@ def worlds(draw: st.DrawFn) -> World:
 
     hs_pool = draw(
         st.lists(
-            st.tuples(st.sampled_from(CHAPTERS), st.text("0123456789", min_size=4, max_size=8)).map(
-                "".join
-            ),
+            st.tuples(st.sampled_from(SUBHEADINGS), st.text("0123456789", max_size=4)).map("".join),
             min_size=2,
             max_size=4,
             unique=True,
