@@ -25,6 +25,7 @@ from django_countries import countries
 
 from customs.hs import HS_CHAPTERS
 from ewtp.codes import CURRENCY_CHOICES
+from ewtp.forms import StrictDecimalField, StrictIntegerField, StrictMoneyField
 from marketplace import services
 from marketplace.cart import MAX_QUANTITY, MIN_QUANTITY
 from marketplace.models import HS_CODE_VALIDATOR, BuyerProfile, Listing, SellerProfile
@@ -215,7 +216,7 @@ class SellerSignupForm(SignupForm):
         help_text="Where your business is registered.",
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
-    employees = forms.IntegerField(
+    employees = StrictIntegerField(
         label="Number of employees",
         min_value=1,
         help_text="Everyone on staff, you included. Businesses under 30 may qualify for SME rates.",
@@ -255,6 +256,11 @@ class ListingForm(forms.ModelForm):
     class Meta:
         model = Listing
         fields = services.LISTING_EDITABLE
+        field_classes = {
+            "price": StrictMoneyField,
+            "stock": StrictIntegerField,
+            "weight_grams": StrictIntegerField,
+        }
         labels = {
             "origin_country": "Country of origin",
             "weight_grams": "Weight per unit (grams)",
@@ -333,10 +339,10 @@ class ListingSearchForm(forms.Form):
         validators=[RegexValidator(r"^[0-9]{2,10}$", "Enter 2 to 10 digits, e.g. 6109.")],
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    min_price = forms.DecimalField(
+    min_price = StrictDecimalField(
         label="Min price", required=False, min_value=0, max_digits=14, decimal_places=4
     )
-    max_price = forms.DecimalField(
+    max_price = StrictDecimalField(
         label="Max price", required=False, min_value=0, max_digits=14, decimal_places=4
     )
     currency = UppercaseChoiceField(
@@ -409,7 +415,7 @@ QUANTITY_ERROR = f"Enter a whole number of units from {MIN_QUANTITY} to {MAX_QUA
 
 
 def quantity_field(label: str = "Quantity") -> forms.IntegerField:
-    return forms.IntegerField(
+    return StrictIntegerField(
         label=label,
         min_value=MIN_QUANTITY,
         max_value=MAX_QUANTITY,
@@ -486,7 +492,7 @@ class CartAddForm(forms.Form):
 class CartLineForm(forms.Form):
     """Names a line of the cart (by listing id) for an update or a removal."""
 
-    listing = forms.IntegerField(
+    listing = StrictIntegerField(
         min_value=1,
         widget=forms.HiddenInput,
         error_messages=dict.fromkeys(
