@@ -48,7 +48,7 @@ class StrictDecimalField(forms.DecimalField):
 
     default_error_messages = {"invalid": DECIMAL_MESSAGE}
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
@@ -57,6 +57,24 @@ class StrictDecimalField(forms.DecimalField):
         if number is None or not _minus_allowed(self, value, number):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+class StrictModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField naming its object by an id of ASCII digits: Django's would look up
+    `"1_0"` as object 10 and `"٣"` as object 3."""
+
+    def to_python(self, value: Any) -> Any:
+        if (
+            isinstance(value, str)
+            and value not in self.empty_values
+            and integer_parse(value, signed=False) is None
+        ):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
 
 
 class StrictMoneyField(MoneyField):

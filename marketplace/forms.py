@@ -25,7 +25,12 @@ from django_countries import countries
 
 from customs.hs import HS_CHAPTERS
 from ewtp.codes import CURRENCY_CHOICES
-from ewtp.forms import StrictDecimalField, StrictIntegerField, StrictMoneyField
+from ewtp.forms import (
+    StrictDecimalField,
+    StrictIntegerField,
+    StrictModelChoiceField,
+    StrictMoneyField,
+)
 from marketplace import services
 from marketplace.cart import MAX_QUANTITY, MIN_QUANTITY
 from marketplace.models import HS_CODE_VALIDATOR, BuyerProfile, Listing, SellerProfile
@@ -473,7 +478,7 @@ class QuantityForm(forms.Form):
 
 
 class CartAddForm(forms.Form):
-    listing: forms.ModelChoiceField[Listing] = forms.ModelChoiceField(
+    listing: forms.ModelChoiceField[Listing] = StrictModelChoiceField(
         queryset=Listing.objects.filter(status=Listing.Status.ACTIVE),
         widget=forms.HiddenInput,
         error_messages={
