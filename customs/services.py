@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from tqdm import tqdm
 
+from customs.csv_cells import csv_cell_read, csv_cell_written
 from customs.models import TariffRow
 from customs.validation import (
     COLUMNS,
@@ -78,7 +79,8 @@ def tariff_import(
 
 
 def _csv_records(stream: IO[str]) -> tuple[list[Record], list[RowError]]:
-    """The data rows with their line numbers, and the rows of the wrong shape."""
+    """The data rows with their line numbers, and the rows of the wrong shape (a cell over
+    csv's size limit or another csv error ends the reading: the file is refused)."""
     reader = csv.reader(stream)
     try:
         header = next(reader)
@@ -86,6 +88,8 @@ def _csv_records(stream: IO[str]) -> tuple[list[Record], list[RowError]]:
         raise tariff_refusal(
             [RowError(1, "", f"The file is empty; the header must be: {HEADER}")]
         ) from None
+    except csv.Error as exc:
+        raise tariff_refusal([_csv_error(reader.line_num or 1, exc)]) from None
     if header and header[0].startswith("\ufeff"):  # a BOM the stream did not decode away
         header[0] = header[0][1:]
     header = [cell.strip() for cell in header]
@@ -94,7 +98,14 @@ def _csv_records(stream: IO[str]) -> tuple[list[Record], list[RowError]]:
     records: list[Record] = []
     errors: list[RowError] = []
     last_line = reader.line_num
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(_csv_error(last_line + 1, exc))
+            break
         line, last_line = last_line + 1, reader.line_num  # a quoted cell may span lines
         if not cells:
             continue  # a blank line
@@ -102,8 +113,19 @@ def _csv_records(stream: IO[str]) -> tuple[list[Record], list[RowError]]:
             message = f"Expected {len(COLUMNS)} cells, found {len(cells)}."
             errors.append(RowError(line, "", message))
             continue
-        records.append((line, dict(zip(COLUMNS, cells, strict=True))))
+        records.append((line, dict(zip(COLUMNS, (csv_cell_read(c) for c in cells), strict=True))))
     return records, errors
+
+
+def _csv_error(line: int, exc: csv.Error) -> RowError:
+    if "field larger than field limit" in str(exc):
+        message = (
+            f"A cell is larger than {csv.field_size_limit():,} characters (no column allows "
+            "that many; is a quote left open?); the rest of the file was not read."
+        )
+    else:
+        message = f"Cannot read this row as CSV ({exc}); the rest of the file was not read."
+    return RowError(line, "", message)
 
 
 def _header_problem(header: list[str]) -> str:
@@ -270,13 +292,14 @@ def _db_value(value: Any) -> Any:
 
 def tariff_csv_write(*, rows: QuerySet[TariffRow], out: _Writable) -> int:
     """Write `rows` to `out` in the import_tariff format (header first); returns the row count.
-    Importing the result changes nothing."""
+    Cells a spreadsheet would run as a formula are neutralised (`csv_cell_written`). Importing
+    the result changes nothing."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0
     for row in rows.order_by("destination", "kind", "hs_prefix", "origin", "id").values_list(
         *COLUMNS
     ):
-        writer.writerow([tariff_cell(value) for value in row])
+        writer.writerow([csv_cell_written(tariff_cell(value)) for value in row])
         count += 1
     return count

@@ -233,7 +233,11 @@ def tariff_row_parse(raw: Mapping[str, str | None]) -> tuple[dict[str, Any], Err
     errors: Errors = {}
     for column in COLUMNS:
         text = (raw.get(column) or "").strip()
-        if column in DECIMAL_COLUMNS:
+        if "\x00" in text:
+            # PostgreSQL cannot store NUL in text; SQLite would. Refused on every database.
+            errors[column] = ["Contains a NUL character (\\x00), which no cell may hold."]
+            values[column] = None
+        elif column in DECIMAL_COLUMNS:
             values[column] = _parse(text, _DECIMAL, Decimal, column, errors, "a decimal number")
         elif column in DATE_COLUMNS:
             values[column] = _parse(

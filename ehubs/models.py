@@ -93,6 +93,13 @@ class CustomsUnionMember(models.Model):
         ordering = ["union__code", "country"]
         constraints = [
             models.UniqueConstraint(fields=["union", "country"], name="union_member_unique"),
+            models.UniqueConstraint(
+                fields=["country"],
+                name="union_member_one_union_per_country",
+                violation_error_message=(
+                    "This country is already a member of another customs union."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -64,10 +64,17 @@ class NetworkDocument:
 class _Checker:
     """Collects every problem of one document; reads only the snapshot it is given."""
 
-    def __init__(self, *, db_hub_codes: set[str], db_served: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        *,
+        db_hub_codes: set[str],
+        db_served: Mapping[str, str],
+        db_unions: Mapping[str, str],
+    ) -> None:
         self.errors: list[str] = []
         self.db_hub_codes = db_hub_codes
         self.db_served = db_served  # country -> code of the hub serving it now
+        self.db_unions = db_unions  # country -> code of the customs union it belongs to now
 
     def error(self, location: str, message: str) -> None:
         self.errors.append(f"{location}: {message}")
@@ -112,6 +119,9 @@ class _Checker:
             return None
         if not isinstance(value, str) or not value.strip():
             self.error(loc, "must be a non-empty string")
+            return None
+        if "\x00" in value:  # PostgreSQL cannot store it; refused on every database
+            self.error(loc, "contains a NUL character (\\u0000), which text may not hold")
             return None
         if len(value.strip()) > max_length:
             self.error(loc, f"is longer than {max_length} characters")
@@ -177,11 +187,16 @@ class _Checker:
 
 
 def network_document_check(
-    data: object, *, db_hub_codes: set[str], db_served: Mapping[str, str]
+    data: object,
+    *,
+    db_hub_codes: set[str],
+    db_served: Mapping[str, str],
+    db_unions: Mapping[str, str] | None = None,
 ) -> tuple[NetworkDocument, list[str]]:
     """Validate the whole document against itself and a snapshot of the database: the codes of
-    the hubs there and which hub serves each country. Returns the parsed rows and every problem."""
-    check = _Checker(db_hub_codes=db_hub_codes, db_served=db_served)
+    the hubs there, which hub serves each country and which customs union each country belongs
+    to. Returns the parsed rows and every problem."""
+    check = _Checker(db_hub_codes=db_hub_codes, db_served=db_served, db_unions=db_unions or {})
     document = NetworkDocument(hubs=[], corridors=[], unions=[])
     if not isinstance(data, dict):
         check.error("(file)", 'must be a JSON object with "hubs" and "corridors" lists')
@@ -316,7 +331,11 @@ def _corridors_check(
 def _unions_check(
     check: _Checker, document: NetworkDocument, items: list[dict[str, object]]
 ) -> None:
+    """A listed union has exactly its members, and a country belongs to at most one union: one
+    of this file, or one stored that the file does not list."""
     code_at: dict[str, int] = {}
+    listed = {item.get("code") for item in items}
+    member_at: dict[str, tuple[str, str]] = {}  # country -> (location, union code) in this file
     for i, item in enumerate(items):
         loc = f"customs_unions[{i}]"
         code = check.code(f"{loc}.code", item.get("code"))
@@ -328,6 +347,25 @@ def _unions_check(
         if code is not None:
             code_at[code] = i
         members = check.countries(f"{loc}.members", item.get("members"))
+        raw_code = item.get("code")
+        for where, country in members or []:
+            if country in member_at:
+                other_loc, other_code = member_at[country]
+                check.error(
+                    where,
+                    f"{country!r} is also a member of {other_loc} ({other_code!r}); a country "
+                    "belongs to at most one customs union",
+                )
+                continue
+            member_at[country] = (loc, str(raw_code))
+            holder = check.db_unions.get(country)
+            if holder is not None and holder != raw_code and holder not in listed:
+                check.error(
+                    where,
+                    f"{country!r} is already a member of customs union {holder!r}, which this "
+                    f"file does not list; list {holder!r} here without {country!r}, or remove "
+                    "it there",
+                )
         if code is not None and members is not None:
             document.unions.append(UnionRow(code=code, members=tuple(c for _, c in members)))
 

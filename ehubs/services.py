@@ -57,8 +57,12 @@ def network_import(*, data: object, progress: bool = False) -> ImportSummary:
             for country, code in HubCountry.objects.values_list("country", "hub__code")
         }
         db_hub_codes = set(Hub.objects.values_list("code", flat=True))
+        db_unions = {
+            str(country): code
+            for country, code in CustomsUnionMember.objects.values_list("country", "union__code")
+        }
         document, errors = network_document_check(
-            data, db_hub_codes=db_hub_codes, db_served=db_served
+            data, db_hub_codes=db_hub_codes, db_served=db_served, db_unions=db_unions
         )
         if errors:
             raise ImportFileError(
@@ -174,26 +178,28 @@ def _unions_write(rows: list[UnionRow]) -> Tally:
         )
     }
     created = updated = unchanged = 0
+    # A country may move between two listed unions, and belongs to one union at a time: every
+    # leaving member is removed before any joins.
+    joining: list[CustomsUnionMember] = []
+    leaving: list[int] = []
     for row in rows:
         union = existing.get(row.code)
         if union is None:
             union = CustomsUnion.objects.create(code=row.code)
-            CustomsUnionMember.objects.bulk_create(
-                CustomsUnionMember(union=union, country=c) for c in row.members
-            )
+            joining.extend(CustomsUnionMember(union=union, country=c) for c in row.members)
             created += 1
             continue
         have = {str(m.country): m for m in union.members.all()}
         gone = [m.pk for c, m in have.items() if c not in row.members]
         new = [c for c in row.members if c not in have]
         if gone or new:
-            CustomsUnionMember.objects.filter(pk__in=gone).delete()
-            CustomsUnionMember.objects.bulk_create(
-                CustomsUnionMember(union=union, country=c) for c in new
-            )
+            leaving.extend(gone)
+            joining.extend(CustomsUnionMember(union=union, country=c) for c in new)
             updated += 1
         else:
             unchanged += 1
+    CustomsUnionMember.objects.filter(pk__in=leaving).delete()
+    CustomsUnionMember.objects.bulk_create(joining)
     return Tally(created=created, updated=updated, unchanged=unchanged)
 
 

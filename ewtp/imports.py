@@ -4,6 +4,10 @@ Used by `import_network`, `import_rates`, `import_tariff` and `seed_demo`. Amoun
 are decimal strings (`"6.50"`); JSON numbers are accepted when they arrive exactly
 (`json_file_load` parses them as `Decimal`, never as binary floats). A Python `float` handed to a
 service directly is refused, since its value is not the decimal that was meant.
+
+Limits every import file shares (docs/data-imports.md): at most `MAX_FILE_BYTES`; a byte-order
+mark at the start is ignored; text may not contain NUL characters (PostgreSQL cannot store them);
+JSON may nest at most `MAX_JSON_DEPTH` levels and numbers have at most `MAX_NUMBER_DIGITS` digits.
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ from typing import IO, Any, ClassVar
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 _DECIMAL_STRING = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_JSON_DEPTH = 100
+MAX_NUMBER_DIGITS = 100
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 @dataclass
@@ -59,14 +68,45 @@ class FileReadError(ValueError):
     """The file cannot be read (missing, not UTF-8, not JSON …); the message says which."""
 
 
+def file_size_check(path: str | Path) -> None:
+    """FileReadError when the file is larger than MAX_FILE_BYTES (checked before reading it)."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return  # reading it reports why
+    if size > MAX_FILE_BYTES:
+        raise FileReadError(
+            f"{path}: the file is {size:,} bytes; import files may be at most "
+            f"{MAX_FILE_BYTES:,} bytes ({MAX_FILE_BYTES // (1024 * 1024)} MiB): split it"
+        )
+
+
 def json_file_load(path: str | Path) -> object:
-    """Parse a UTF-8 JSON file with numbers as exact `Decimal`/`int` and no NaN/Infinity."""
+    """Parse a UTF-8 JSON file (a BOM is ignored) with numbers as exact `Decimal`/`int`, no
+    NaN/Infinity, no NUL in any string, nesting and number lengths bounded."""
 
     def _refuse_constant(name: str) -> object:
         raise ValueError(f"{name} is not a number JSON allows")
 
+    def _int(text: str) -> int:
+        if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+            raise ValueError(
+                f"a number has {len(text.lstrip('-')):,} digits; at most {MAX_NUMBER_DIGITS} "
+                "are allowed"
+            )
+        return int(text)
+
+    def _decimal(text: str) -> Decimal:
+        if len(text) > MAX_NUMBER_DIGITS + 10:
+            raise ValueError(
+                f"a number has {len(text):,} characters; at most {MAX_NUMBER_DIGITS} digits "
+                "are allowed"
+            )
+        return Decimal(text)
+
+    file_size_check(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise FileReadError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -75,14 +115,68 @@ def json_file_load(path: str | Path) -> object:
         raise FileReadError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise FileReadError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    depth = _json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise FileReadError(
+            f"{path}: invalid JSON: nested too deeply ({depth:,} levels of lists or objects; "
+            f"at most {MAX_JSON_DEPTH})"
+        )
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        data = json.loads(
+            text, parse_float=_decimal, parse_int=_int, parse_constant=_refuse_constant
+        )
     except json.JSONDecodeError as exc:
         raise FileReadError(
             f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:  # pragma: no cover - _json_depth refuses such documents first
+        raise FileReadError(f"{path}: invalid JSON: nested too deeply") from None
     except ValueError as exc:
         raise FileReadError(f"{path}: invalid JSON: {exc}") from None
+    nul = nul_locations(data)
+    if nul:
+        shown = ", ".join(nul[:10]) + (f" and {len(nul) - 10} more" if len(nul) > 10 else "")
+        raise FileReadError(
+            f"{path}: text may not contain NUL characters (\\u0000); found at {shown}"
+        )
+    return data
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of lists and objects, counted outside strings, without recursion
+    (the json module recurses and would overflow the stack on 100,000 `[`)."""
+    depth = deepest = 0
+    for match in _NESTING.finditer(text):
+        bracket = match.group()
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif bracket in "]}":
+            depth -= 1
+    return deepest
+
+
+def nul_locations(data: object, where: str = "") -> list[str]:
+    """Where a string (a value or an object key) holds a NUL character, as `hubs[0].name`, in
+    document order."""
+    found: list[str] = []
+    pending: list[tuple[str, object]] = [(where, data)]
+    while pending:
+        location, item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                found.append(location or "(file)")
+        elif isinstance(item, dict):
+            children: list[tuple[str, object]] = []
+            for key, value in item.items():
+                if "\x00" in str(key):
+                    children.append((f"{location or '(file)'}: key {str(key)!r}", "\x00"))
+                else:
+                    children.append((f"{location}.{key}" if location else str(key), value))
+            pending.extend(reversed(children))  # a stack: the first child is taken next
+        elif isinstance(item, list):
+            pending.extend(reversed([(f"{location}[{i}]", v) for i, v in enumerate(item)]))
+    return found
 
 
 def decimal_parse(value: object, *, max_whole_digits: int, max_places: int) -> Decimal:

@@ -1,12 +1,19 @@
-"""Operator screens for FX rates: loaded by `manage.py import_rates`; superusers alone edit."""
+"""Operator screens for FX rates: loaded by `manage.py import_rates`; superusers alone edit.
+
+The list says which table is current for each base (the one with its latest date) and which one
+quotes use, newest date first; each table shows its rates inline.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from payments.models import FxRate, RateTable
+from payments.selectors import rate_tables_by_recency, rate_tables_current
 
 
 class _SuperuserWrites:
@@ -29,13 +36,36 @@ class FxRateInline(_SuperuserWrites, admin.TabularInline):
 
 @admin.register(RateTable)
 class RateTableAdmin(_SuperuserWrites, admin.ModelAdmin):
-    list_display = ["base", "date", "imported_at", "rate_count"]
+    list_display = ["base", "date", "is_current", "imported_at", "rate_count"]
     list_filter = ["base"]
     date_hierarchy = "date"
+    ordering = ["-date", "-imported_at", "-id"]  # the history, newest date first
     inlines = [FxRateInline]
+    change_list_template = "admin/payments/ratetable/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RateTable]:
-        return super().get_queryset(request).annotate(_rate_count=Count("rates"))
+        later = RateTable.objects.filter(base=OuterRef("base"), date__gt=OuterRef("date"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_rate_count=Count("rates"), _superseded=Exists(later))
+        )
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        current = rate_tables_current()
+        context = {
+            "current_tables": [current[base] for base in sorted(current)],
+            "quoted_table": rate_tables_by_recency().first(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context=context)
+
+    @admin.display(description="current", boolean=True)
+    def is_current(self, table: RateTable) -> bool:
+        """The table with the latest date of its base (no later table of that base)."""
+        return not getattr(table, "_superseded", True)
 
     @admin.display(description="rates", ordering="_rate_count")
     def rate_count(self, table: RateTable) -> int:

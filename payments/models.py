@@ -8,7 +8,8 @@ from ewtp.codes import CURRENCY_CHOICES
 
 
 class RateTable(models.Model):
-    """One imported rates file. Quotes use the most recently imported table."""
+    """One imported rates file. Quotes use the table with the latest date
+    (`payments.selectors.rates_current`), not the one imported last."""
 
     base = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     date = models.DateField()

@@ -4,7 +4,8 @@ The whole document is validated first; every problem is reported with its locati
 (`rates.EUR: …`) and nothing is written if there is any. A file upserts the table of its
 (base, date), whose rates become exactly the file's; the base's own rate (1) is implied, not
 stored. `imported_at` moves only when the table's rates changed, so re-importing a file changes
-nothing and an older file re-imported unchanged does not become the current table.
+nothing. Quotes use the table with the latest date (`payments.selectors.rates_current`), so a
+file dated more than a day ahead (UTC) is refused: it would otherwise stay current for months.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -53,9 +54,13 @@ class RatesImportSummary:
         return f"Rate table {self.base} {self.date.isoformat()}: {state}; rates: {self.rates}"
 
 
-def rates_document_check(data: object) -> tuple[RatesDocument | None, list[str]]:
-    """Validate the whole rates document; returns it parsed (None if invalid) and every problem."""
+def rates_document_check(
+    data: object, *, today: date | None = None
+) -> tuple[RatesDocument | None, list[str]]:
+    """Validate the whole rates document; returns it parsed (None if invalid) and every problem.
+    `today` (default: today in UTC) bounds the date: at most one day after it."""
     errors: list[str] = []
+    today = today or datetime.now(UTC).date()
     if not isinstance(data, dict):
         return None, ['(file): must be a JSON object {"base", "date", "rates"}']
     for key in data:
@@ -79,6 +84,13 @@ def rates_document_check(data: object) -> tuple[RatesDocument | None, list[str]]
             day = date.fromisoformat(raw_date)
         except ValueError:
             errors.append(f"date: {raw_date!r} is not an ISO date (YYYY-MM-DD)")
+        if day is not None and day > today + timedelta(days=1):
+            errors.append(
+                f"date: {day.isoformat()} is more than a day in the future; the latest date "
+                f"becomes the current table, so date a file by the day its rates are for "
+                f"(today is {today.isoformat()}, UTC)"
+            )
+            day = None
 
     rates: dict[str, Decimal] = {}
     raw_rates = data.get("rates")

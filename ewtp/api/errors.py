@@ -5,6 +5,9 @@
   so a client reads every 400 the same way.
 - 401/403/404: `{"detail": "…"}`.
 - 409/422: `{"detail": "human sentence", "code": "…"}` from `Conflict` and `RuleRefused`.
+- 413: `{"detail": "…", "code": "too_large" | "too_many_fields"}` for a body over Django's
+  DATA_UPLOAD_MAX_MEMORY_SIZE or DATA_UPLOAD_MAX_NUMBER_FIELDS (`PayloadTooLarge`), instead of
+  the site's HTML 400 page.
 - 429: `{"detail", "code": "throttled"}` (rate limit) or `"locked_out"` (log-ins), with
   Retry-After.
 """
@@ -13,7 +16,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -54,6 +63,22 @@ class Conflict(CodedError):
     default_detail = "The request conflicts with the current state."
 
 
+class PayloadTooLarge(CodedError):
+    """The request body is over the size or field-count limit: 413."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    codes = ("too_large", "too_many_fields")
+
+    @classmethod
+    def too_large(cls) -> PayloadTooLarge:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return cls(
+            f"The request body is larger than {limit:,} bytes, the most the API accepts.",
+            code="too_large",
+        )
+
+
 def field_errors(exc: ValidationError | DjangoValidationError) -> dict[str, Any]:
     """`{"field": ["message"]}`, with Django's `__all__` renamed to `non_field_errors`.
 
@@ -87,7 +112,15 @@ def _flatten(errors: Any, path: str, out: dict[str, list[Any]]) -> None:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus service `ValidationError`s as 400 field errors and coded 409/422s."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge.too_large()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        exc = PayloadTooLarge(
+            f"The request body has more than {limit:,} fields, the most the API accepts.",
+            code="too_many_fields",
+        )
+    elif isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=field_errors(exc))
     elif isinstance(exc, ParseError):
         exc = ValidationError(detail={api_settings.NON_FIELD_ERRORS_KEY: [exc.detail]})

@@ -1,4 +1,5 @@
-"""Serializer fields for the API's shared value types: money, ISO countries and currencies.
+"""Serializer fields for the API's shared value types: money, ISO countries and currencies, and
+strict whole numbers and decimals (ASCII digits only, `ewtp.numbers`).
 
 Each field has a drf-spectacular extension next to it so the OpenAPI schema names one component
 per type (`Money`/`MoneyRequest`, `CountryCode`, `CurrencyCode`) instead of repeating enums.
@@ -18,6 +19,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from ewtp.codes import COUNTRY_CODE_SET, COUNTRY_CODES, CURRENCY_CODE_SET, CURRENCY_CODES
+from ewtp.numbers import DECIMAL_MESSAGE, WHOLE_NUMBER_MESSAGE, decimal_parse_text, integer_parse
 from payments.money import minor_units, money_dict, quantize
 
 if TYPE_CHECKING:
@@ -56,6 +58,47 @@ class CurrencyCodeField(_CodeField):
     default_error_messages = {
         "invalid_choice": '"{input}" must be an ISO 4217 currency code, e.g. "EUR".'
     }
+
+
+def _minus_allowed(field: serializers.Field, text: str, number: Decimal | int) -> bool:
+    """A `-` where negatives are not allowed is left to the min_value check and its message,
+    except on zero ("-0"), which that check would pass."""
+    low = getattr(field, "min_value", None)
+    return low is None or low < 0 or not text.startswith("-") or bool(number)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A whole number: a JSON integer, or a string of the ASCII digits 0-9 (a leading `-` only
+    where min_value allows negatives). Refuses `"1_0"`, `"٣"`, `"+1"`, `" 1"`, `"1.0"`, `1.0`,
+    `"1e3"` and booleans, which DRF's IntegerField accepts."""
+
+    default_error_messages = {"invalid": WHOLE_NUMBER_MESSAGE}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return data
+        number = integer_parse(data, signed=True) if isinstance(data, str) else None
+        if number is None or not _minus_allowed(self, data, number):
+            self.fail("invalid")
+        return number
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """A decimal: a JSON number, or a string of ASCII digits with an optional point (`"12.50"`,
+    a leading `-` only where min_value allows negatives); no exponent, underscore, `+` or
+    spaces. Digits and places are checked as DRF's DecimalField checks them."""
+
+    default_error_messages = {"invalid": DECIMAL_MESSAGE}
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, bool) or not isinstance(data, str | int | float | Decimal):
+            self.fail("invalid")
+        if isinstance(data, str):
+            number = decimal_parse_text(data, signed=True)
+            if number is None or not _minus_allowed(self, data, number):
+                self.fail("invalid")
+        result: Decimal = super().to_internal_value(data)
+        return result
 
 
 class MoneyField(serializers.Field):
@@ -106,7 +149,13 @@ class MoneyField(serializers.Field):
         # bool is an int subclass: `true` is not an amount.
         if isinstance(raw, bool) or not isinstance(raw, str | int | float):
             self.fail("amount")
-        text = str(raw).strip()
+        if isinstance(raw, str):
+            # ASCII digits and a point only, as StrictDecimalField reads them.
+            parsed = decimal_parse_text(raw, signed=True)
+            if parsed is None:
+                self.fail("amount")
+            return parsed
+        text = str(raw)
         if len(text) > 50:
             self.fail("amount")
         try:

@@ -8,12 +8,15 @@ from rest_framework.pagination import PageNumberPagination as _Base
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from ewtp.numbers import WHOLE_NUMBER_MESSAGE, integer_parse
+
 
 class PageNumberPagination(_Base):
     """`{"count", "next", "previous", "results"}`; `?page=` and `?page_size=` (≤ 100).
 
     A page that is not a whole number from 1 is a 400 `{"page": [...]}`; a page past the end is
-    a 404. A `page_size` out of range falls back to the default (or is capped at 100).
+    a 404. A `page_size` that is not written with the digits 0-9 is a 400 `{"page_size": [...]}`;
+    one out of range falls back to the default (or is capped at 100).
     """
 
     page_size = 20
@@ -27,6 +30,12 @@ class PageNumberPagination(_Base):
         if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
             raise ValidationError({self.page_query_param: ["Enter a page number from 1."]})
         return raw
+
+    def get_page_size(self, request: Request) -> int | None:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw and integer_parse(raw, signed=False) is None:
+            raise ValidationError({self.page_size_query_param: [WHOLE_NUMBER_MESSAGE]})
+        return super().get_page_size(request)
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)

@@ -1,4 +1,5 @@
-"""A JSON parser that turns every malformed body into a 400, never a 500."""
+"""A JSON parser that turns every malformed body into a 400 and an oversized one into a 413,
+never a 500 or an HTML page."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import IO, Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -33,7 +36,9 @@ def _has_surrogate(data: Any) -> bool:
 
 
 class StrictJSONParser(JSONParser):
-    """DRF's JSON parser, also refusing lone surrogates and nesting deep enough to overflow."""
+    """DRF's JSON parser, also refusing lone surrogates, nesting deep enough to overflow and
+    bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (read no further than the limit, so a body sent
+    without a Content-Length is bounded too)."""
 
     def parse(
         self,
@@ -41,7 +46,11 @@ class StrictJSONParser(JSONParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        raw = stream.read()
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(raw) > limit:
+            # As Django raises it for a Content-Length over the limit; the handler makes it a 413.
+            raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
         try:
             data = super().parse(io.BytesIO(raw), media_type, parser_context)
         except RecursionError as exc:

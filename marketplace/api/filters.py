@@ -6,7 +6,6 @@ Every parameter is checked by a form field first, so a malformed value is a 400 
 
 from __future__ import annotations
 
-from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django_countries import countries
@@ -16,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from ewtp.api.fields import CountryCodeField, CurrencyCodeField
 from ewtp.codes import CURRENCY_CHOICES
+from ewtp.forms import StrictDecimalField, StrictIntegerField
 from marketplace.models import Listing
 from marketplace.selectors import ListingQuery, listings_search
 
@@ -33,7 +33,11 @@ MAX_BIGINT = 9_223_372_036_854_775_807
 
 
 class IntegerFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = StrictIntegerField
+
+
+class DecimalFilter(filters.NumberFilter):
+    field_class = StrictDecimalField
 
 
 class ListingFilter(filters.FilterSet):
@@ -51,10 +55,10 @@ class ListingFilter(filters.FilterSet):
             help_text="HS codes starting with these digits.",
         )
     )
-    min_price = filters.NumberFilter(
+    min_price = DecimalFilter(
         max_digits=14, decimal_places=4, help_text="Lowest price amount, inclusive."
     )
-    max_price = filters.NumberFilter(
+    max_price = DecimalFilter(
         max_digits=14, decimal_places=4, help_text="Highest price amount, inclusive."
     )
     currency = extend_schema_field(CurrencyCodeField())(

@@ -20,10 +20,12 @@ from ewtp.api.fields import (
     CountryCodeField,
     CurrencyCodeField,
     MoneyField,
+    StrictIntegerField,
 )
 from ewtp.api.parsers import StrictJSONParser
 from ewtp.api.schema import errors
 from ewtp.codes import COUNTRY_CODE_SET, CURRENCY_CODE_SET, MAX_DB_INT
+from ewtp.numbers import WHOLE_NUMBER_MESSAGE, integer_parse
 from marketplace.quoting import Quotable, quote_quotables
 from marketplace.selectors import listings_quotable
 
@@ -32,8 +34,8 @@ MAX_QUANTITY = 10_000
 
 
 class QuoteLineInput(serializers.Serializer):
-    listing = serializers.IntegerField(min_value=1, help_text="The id of an active listing.")
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    listing = StrictIntegerField(min_value=1, help_text="The id of an active listing.")
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
 class QuoteInput(serializers.Serializer):
@@ -154,10 +156,10 @@ def _whole_number(
     elif isinstance(value, bool) or not isinstance(value, int | str):
         problems[name] = [f"Give the {name} as a whole number."]
     else:
-        try:
-            number = int(value)
-        except ValueError:
-            problems[name] = [f"Give the {name} as a whole number."]
+        # A JSON integer, or a string of ASCII digits as StrictIntegerField reads it.
+        number = value if isinstance(value, int) else integer_parse(value, signed=True)
+        if number is None:
+            problems[name] = [WHOLE_NUMBER_MESSAGE]
             return 0
         if not low <= number <= high:
             problems[name] = [f"Ensure the {name} is between {low} and {high:,}."]

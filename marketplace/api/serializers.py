@@ -13,6 +13,7 @@ from ewtp.api.fields import (
     CountryCodeField,
     CurrencyCodeField,
     MoneyField,
+    StrictIntegerField,
 )
 from ewtp.codes import MAX_DB_INT
 from marketplace.models import HS_CODE_VALIDATOR, BuyerProfile, Listing, SellerProfile
@@ -48,7 +49,7 @@ class _AccountInput(serializers.Serializer):
 
 class SellerRegisterInput(_AccountInput):
     company_name = serializers.CharField(max_length=200)
-    employees = serializers.IntegerField(
+    employees = StrictIntegerField(
         min_value=1, max_value=MAX_DB_INT, help_text="Number of staff, the owner included."
     )
     payout_currency = CurrencyCodeField(required=False, help_text="Defaults to USD.")
@@ -122,8 +123,8 @@ class ListingInput(serializers.Serializer):
     )
     origin_country = CountryCodeField(help_text="Country where the goods were made.")
     price = MoneyField()
-    stock = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DB_INT)
-    weight_grams = serializers.IntegerField(
+    stock = StrictIntegerField(required=False, min_value=0, max_value=MAX_DB_INT)
+    weight_grams = StrictIntegerField(
         min_value=1, max_value=MAX_DB_INT, help_text="Shipping weight of one unit, in grams."
     )
     status = serializers.ChoiceField(choices=Listing.Status.choices, required=False)

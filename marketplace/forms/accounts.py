@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.forms.boundfield import BoundField
 
+from ewtp.forms import StrictIntegerField
 from marketplace import services
 from marketplace.forms.common import add_service_errors, country_choices, currency_choices
 from marketplace.models import BuyerProfile, SellerProfile
@@ -140,7 +141,7 @@ class SellerSignupForm(SignupForm):
         help_text="Where your business is registered.",
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
-    employees = forms.IntegerField(
+    employees = StrictIntegerField(
         label="Number of employees",
         min_value=1,
         help_text="Everyone on staff, you included. Businesses under 30 may qualify for SME rates.",

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
+from ewtp.forms import StrictIntegerField, StrictModelChoiceField
 from marketplace.forms.common import quantity_field
 from marketplace.models import Listing
 
 
 class CartAddForm(forms.Form):
-    listing: forms.ModelChoiceField[Listing] = forms.ModelChoiceField(
+    listing: forms.ModelChoiceField[Listing] = StrictModelChoiceField(
         queryset=Listing.objects.filter(status=Listing.Status.ACTIVE),
         widget=forms.HiddenInput,
         error_messages={
@@ -30,7 +31,7 @@ class CartAddForm(forms.Form):
 class CartLineForm(forms.Form):
     """Names a line of the cart (by listing id) for an update or a removal."""
 
-    listing = forms.IntegerField(
+    listing = StrictIntegerField(
         min_value=1,
         widget=forms.HiddenInput,
         error_messages=dict.fromkeys(

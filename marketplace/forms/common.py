@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django_countries import countries
 
 from ewtp.codes import CURRENCY_CHOICES
+from ewtp.forms import StrictIntegerField
 from marketplace.cart import MAX_QUANTITY, MIN_QUANTITY
 
 Choices = list[tuple[str, Any]]
@@ -68,7 +69,7 @@ QUANTITY_ERROR = f"Enter a whole number of units from {MIN_QUANTITY} to {MAX_QUA
 
 
 def quantity_field(label: str = "Quantity") -> forms.IntegerField:
-    return forms.IntegerField(
+    return StrictIntegerField(
         label=label,
         min_value=MIN_QUANTITY,
         max_value=MAX_QUANTITY,

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from ewtp.forms import StrictIntegerField, StrictMoneyField
 from marketplace import services
 from marketplace.forms.common import country_choices, currency_choices
 from marketplace.models import HS_CODE_VALIDATOR, Listing
@@ -25,6 +26,11 @@ class ListingForm(forms.ModelForm):
     class Meta:
         model = Listing
         fields = services.LISTING_EDITABLE
+        field_classes = {
+            "price": StrictMoneyField,
+            "stock": StrictIntegerField,
+            "weight_grams": StrictIntegerField,
+        }
         labels = {
             "origin_country": "Country of origin",
             "weight_grams": "Weight per unit (grams)",

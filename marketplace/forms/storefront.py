@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django_countries import countries
 
 from customs.hs import HS_CHAPTERS
+from ewtp.forms import StrictDecimalField
 from marketplace.forms.common import (
     UppercaseChoiceField,
     country_choices,
@@ -55,10 +56,10 @@ class ListingSearchForm(forms.Form):
         validators=[RegexValidator(r"^[0-9]{2,10}$", "Enter 2 to 10 digits, e.g. 6109.")],
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    min_price = forms.DecimalField(
+    min_price = StrictDecimalField(
         label="Min price", required=False, min_value=0, max_digits=14, decimal_places=4
     )
-    max_price = forms.DecimalField(
+    max_price = StrictDecimalField(
         label="Max price", required=False, min_value=0, max_digits=14, decimal_places=4
     )
     currency = UppercaseChoiceField(

@@ -91,7 +91,7 @@ def test_the_seller_comes_from_the_login_not_the_body(
     assert response.json()["id"] != 4242 or Listing.objects.get().seller == seller
 
 
-@pytest.mark.parametrize("amount", [12.34, "12.34", "12.3400", " 12.34 ", 12])
+@pytest.mark.parametrize("amount", [12.34, "12.34", "12.3400", 12])
 def test_a_price_amount_may_be_a_string_or_a_number(seller_client: APIClient, amount: Any) -> None:
     price = {"amount": amount, "currency": "USD"}
 
@@ -208,7 +208,7 @@ MONEY_SHAPE = 'Enter money as an object: {"amount": "12.34", "currency": "EUR"}.
         ),
         (
             "price",
-            {"amount": "1e12", "currency": "EUR"},
+            {"amount": "10000000000", "currency": "EUR"},
             "Ensure the amount has no more than 10 digits before the point.",
         ),
         ("price", "12.34 EUR", MONEY_SHAPE),
@@ -218,8 +218,8 @@ MONEY_SHAPE = 'Enter money as an object: {"amount": "12.34", "currency": "EUR"}.
         ("stock", -1, "Ensure this value is greater than or equal to 0."),
         ("stock", 2**31, "Ensure this value is less than or equal to 2147483647."),
         ("stock", 10**30, "Ensure this value is less than or equal to 2147483647."),
-        ("stock", "lots", "A valid integer is required."),
-        ("stock", 1.5, "A valid integer is required."),
+        ("stock", "lots", "Enter a whole number using the digits 0-9."),
+        ("stock", 1.5, "Enter a whole number using the digits 0-9."),
         ("weight_grams", 0, "Ensure this value is greater than or equal to 1."),
         ("weight_grams", None, "This field may not be null."),
         ("status", "sold", '"sold" is not a valid choice.'),

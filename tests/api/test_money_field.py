@@ -53,8 +53,9 @@ NO_AMOUNT = 'The "amount" is required: enter {"amount": "12.34", "currency": "EU
         ({"amount": "Infinity", "currency": "EUR"}, NOT_A_NUMBER),
         ({"amount": [], "currency": "EUR"}, NOT_A_NUMBER),
         ({"amount": "1" * 60, "currency": "EUR"}, NOT_A_NUMBER),
+        ({"amount": "1e-30", "currency": "EUR"}, NOT_A_NUMBER),
         (
-            {"amount": "1e-30", "currency": "EUR"},
+            {"amount": "0.001", "currency": "EUR"},
             "Ensure the amount has no more than 2 decimal places for EUR.",
         ),
         (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal
 from typing import Any
@@ -266,3 +267,42 @@ def test_operator_exports_only_rows_they_can_see(
     lines = text.splitlines()[1:]
     assert len(lines) == 2
     assert all(line.split(",")[1] == "BE" for line in lines)
+
+
+def test_csv_export_neutralises_formula_cells(superuser: User) -> None:
+    notes = {
+        '=HYPERLINK("http://evil.example","x")': '\'=HYPERLINK("http://evil.example","x")',
+        "+1 for books": "'+1 for books",
+        "-5 % off": "'-5 % off",
+        "@SUM(A1)": "'@SUM(A1)",
+        "'=already quoted": "''=already quoted",
+        "Books: reduced VAT": "Books: reduced VAT",
+    }
+    made = [
+        TariffRow.objects.create(
+            kind="tax", destination="BE", hs_prefix=f"{i:02}", rate_percent=6, note=note
+        )
+        for i, note in enumerate(notes)
+    ]
+
+    text = export(logged_in(superuser), made)
+
+    exported = [row[-1] for row in csv.reader(io.StringIO(text))][1:]
+    assert sorted(exported) == sorted(notes.values())
+    assert 'tax,BE,00,,6,,,,,,,,,,"\'=HYPERLINK(""http://evil.example"",""x"")"' in text
+
+
+def test_a_neutralised_export_imports_back_unchanged(superuser: User) -> None:
+    for i, note in enumerate(['=HYPERLINK("x")', "'=quoted", "-minus", "plain 'quote'"]):
+        TariffRow.objects.create(
+            kind="tax", destination="BE", hs_prefix=f"{i:02}", rate_percent=6, note=note
+        )
+    before = set(TariffRow.objects.values_list(*COLUMNS))
+    text = export(logged_in(superuser), list(TariffRow.objects.all()))
+
+    unchanged = tariff_import(rows=io.StringIO(text))
+    TariffRow.objects.all().delete()
+    tariff_import(rows=io.StringIO(text))
+
+    assert (unchanged.created, unchanged.updated, unchanged.unchanged) == (0, 0, 4)
+    assert set(TariffRow.objects.values_list(*COLUMNS)) == before

@@ -84,7 +84,7 @@ def test_listing_form_rejects_hs_codes_that_are_not_6_to_10_digits(code: str) ->
         ({"price_0": ""}, "price", "This field is required."),
         ({"stock": "-5"}, "stock", "Stock can't be negative; enter 0 if you have none."),
         ({"weight_grams": "0"}, "weight_grams", "Weight must be at least 1 gram."),
-        ({"weight_grams": "2.5"}, "weight_grams", "Enter a whole number."),
+        ({"weight_grams": "2.5"}, "weight_grams", "Enter a whole number using the digits 0-9."),
         ({"origin_country": "ZZ"}, "origin_country", "Select a valid choice."),
         ({"status": "sold"}, "status", "Select a valid choice."),
     ],

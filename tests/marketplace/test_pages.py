@@ -248,7 +248,10 @@ def test_search_without_matches_shows_the_empty_state_and_a_way_to_clear_filters
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"min_price": "abc", "currency": "USD"}, "Enter a number."),
+        (
+            {"min_price": "abc", "currency": "USD"},
+            "Enter a number using the digits 0-9 and a point",
+        ),
         ({"max_price": "-4", "currency": "USD"}, "greater than or equal to 0"),
         ({"min_price": "15", "max_price": "10", "currency": "USD"}, "below the minimum price"),
         ({"origin": "XX"}, "Select a valid choice."),
@@ -685,7 +688,7 @@ def test_hs_code_typed_with_dots_is_saved_as_digits(client: Client, seller: Sell
         ("hs_code", "12345678901", "Enter an HS code of 6 to 10 digits"),
         ("price_0", "0", "Enter a price greater than zero."),
         ("price_0", "-3", "Enter a price greater than zero."),
-        ("price_0", "lots", "Enter a number."),
+        ("price_0", "lots", "Enter a number using the digits 0-9 and a point, e.g. 12.50."),
         ("price_1", "XYZ", "Select a valid choice."),
         ("stock", "-1", "Stock can&#x27;t be negative"),
         ("weight_grams", "0", "Weight must be at least 1 gram."),

@@ -22,21 +22,36 @@ def test_no_rates_before_any_import() -> None:
     assert rates_current() is None
 
 
-def test_the_latest_imported_table_is_used_whatever_its_date() -> None:
-    rates_import(data=_doc("2026-11-23", "0.8650"))
-    RateTable.objects.update(imported_at=timezone.now() - timedelta(hours=1))
-    rates_import(data=_doc("2026-11-01", "0.9000"))  # an older date, imported later
+def test_the_table_with_the_latest_date_is_used_not_the_last_imported() -> None:
+    rates_import(data=_doc("2026-11-20", "0.8650"))
+    rates_import(data=_doc("2026-11-10", "0.9000"))  # an older date, imported later
 
     rates = rates_current()
 
     assert rates is not None
-    assert (rates.base, rates.date, rates.rate("EUR")) == ("USD", date(2026, 11, 1), Decimal("0.9"))
+    assert (rates.base, rates.date, rates.rate("EUR")) == (
+        "USD",
+        date(2026, 11, 20),
+        Decimal("0.865"),
+    )
 
 
-def test_equal_imported_at_is_won_by_the_later_table() -> None:
+def test_changing_an_older_table_does_not_make_it_current() -> None:
+    rates_import(data=_doc("2026-11-20", "0.8650"))
+    rates_import(data=_doc("2026-11-10", "0.9000"))
+    rates_import(data=_doc("2026-11-10", "0.9100"))  # the older table changes, later still
+
+    rates = rates_current()
+
+    assert rates is not None and rates.date == date(2026, 11, 20)
+
+
+def test_the_latest_date_wins_over_a_later_import_time() -> None:
     rates_import(data=_doc("2026-11-23", "0.8650"))
     rates_import(data=_doc("2026-11-24", "0.8700"))
-    RateTable.objects.update(imported_at=timezone.now())
+    RateTable.objects.filter(date=date(2026, 11, 24)).update(
+        imported_at=timezone.now() - timedelta(days=3)
+    )
 
     rates = rates_current()
 

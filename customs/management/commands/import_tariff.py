@@ -6,7 +6,7 @@ import io
 from typing import IO
 
 from customs.services import tariff_import
-from ewtp.imports import FileReadError, ImportCommand
+from ewtp.imports import FileReadError, ImportCommand, file_size_check
 
 
 class Command(ImportCommand):
@@ -23,6 +23,7 @@ class Command(ImportCommand):
     file_help = "Path to the tariff CSV file."
 
     def read(self, path: str) -> object:
+        file_size_check(path)
         try:
             # utf-8-sig drops a byte-order mark; newline="" lets csv read quoted line breaks.
             with open(path, encoding="utf-8-sig", newline="") as stream:
