@@ -328,8 +328,7 @@ def test_listing_page_shows_what_a_buyer_needs_to_decide(client: Client) -> None
         "Malaysia",
         "Verified seller",
         "621410",
-        "€45.00",
-        "EUR",
+        "EUR 45.00",
         "1,250 g",
         "In stock",
     ):
@@ -601,7 +600,7 @@ def test_my_listings_shows_every_own_listing_with_status_stock_price_and_actions
     assert "Somebody else" not in page
     for badge in ('badge-active">Active', 'badge-draft">Draft', 'badge-archived">Archived'):
         assert badge in page
-    assert "$20.00" in page
+    assert "USD 20.00" in page
     assert reverse("seller_listing_edit", args=[active.pk]) in page
     assert reverse("seller_listing_archive", args=[active.pk]) in page
 
