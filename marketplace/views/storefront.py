@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    form = ListingSearchForm(request.GET)
+    form = ListingSearchForm(request.GET, currency=ship_to_of(request).currency)
     results = selectors.listings_search(query=form.query())
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

@@ -231,9 +231,9 @@ def test_service_errors_for_unknown_fields_become_form_errors() -> None:
 
 
 def test_empty_search_form_searches_everything_newest_first() -> None:
-    form = ListingSearchForm({})
+    form = ListingSearchForm({}, currency="EUR")
 
-    assert form.query() == ListingQuery()
+    assert form.query() == ListingQuery(price_currency="EUR")
     assert not form.has_filters()
 
 
@@ -246,9 +246,9 @@ def test_search_form_builds_the_selector_query() -> None:
             "hs": "6214",
             "min_price": "10",
             "max_price": "80.5",
-            "currency": "eur",
             "sort": "price_asc",
-        }
+        },
+        currency="EUR",
     )
 
     assert form.query() == ListingQuery(
@@ -257,33 +257,33 @@ def test_search_form_builds_the_selector_query() -> None:
         hs_prefix="6214",
         min_price=Decimal("10"),
         max_price=Decimal("80.5"),
-        currency="EUR",
         sort="price_asc",
+        price_currency="EUR",
     )
     assert form.has_filters()
 
 
 def test_chapter_alone_filters_by_its_two_digits() -> None:
-    assert ListingSearchForm({"chapter": "09"}).query().hs_prefix == "09"
+    assert ListingSearchForm({"chapter": "09"}, currency="EUR").query().hs_prefix == "09"
 
 
-def test_price_bounds_need_a_currency() -> None:
-    form = ListingSearchForm({"min_price": "5", "max_price": "9"})
+def test_price_bounds_are_in_the_visitors_currency() -> None:
+    form = ListingSearchForm({"min_price": "5", "max_price": "9"}, currency="JPY")
 
     query = form.query()
 
-    assert (query.min_price, query.max_price) == (None, None)
-    assert form.errors["currency"] == ["Choose the currency of your price range."]
+    assert (query.min_price, query.max_price, query.price_currency) == (5, 9, "JPY")
+    assert form["min_price"].label == "Min price (JPY)"
 
 
 def test_invalid_filters_are_dropped_and_the_rest_still_apply() -> None:
     form = ListingSearchForm(
-        {"q": "tea", "min_price": "abc", "origin": "XX", "sort": "cheapest", "currency": "USD"}
+        {"q": "tea", "min_price": "abc", "origin": "XX", "sort": "cheapest"}, currency="USD"
     )
 
     query = form.query()
 
-    assert query == ListingQuery(text="tea", currency="USD")
+    assert query == ListingQuery(text="tea", price_currency="USD")
     assert set(form.errors) == {"min_price", "origin", "sort"}
 
 

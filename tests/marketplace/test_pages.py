@@ -190,29 +190,19 @@ def test_search_by_hs_code_prefix(client: Client) -> None:
     assert titles_in(response) == ["Cotton T-shirt"]
 
 
-def test_search_price_range_compares_amounts_in_the_chosen_currency(client: Client) -> None:
+def test_search_price_range_is_in_the_visitors_currency_over_every_listing(
+    client: Client, reference_data: None
+) -> None:
+    # The visitor sees EUR (the default ship-to); USD 1 = EUR 0.865.
     ListingFactory.create(title="Cheap USD", price=Money(Decimal("5.00"), "USD"))
     ListingFactory.create(title="Mid USD", price=Money(Decimal("20.00"), "USD"))
     ListingFactory.create(title="Dear USD", price=Money(Decimal("90.00"), "USD"))
     ListingFactory.create(title="Mid EUR", price=Money(Decimal("20.00"), "EUR"))
 
-    response = client.get(
-        reverse("search"), {"min_price": "10", "max_price": "50", "currency": "USD"}
-    )
+    response = client.get(reverse("search"), {"min_price": "10", "max_price": "50"})
 
-    assert titles_in(response) == ["Mid USD"]
-
-
-def test_search_price_range_without_currency_asks_for_one_and_ignores_the_bounds(
-    client: Client,
-) -> None:
-    ListingFactory.create(title="Cheap USD", price=Money(Decimal("5.00"), "USD"))
-
-    response = client.get(reverse("search"), {"min_price": "10"})
-
-    assert response.status_code == 200
-    assert "Choose the currency of your price range." in text(response)
-    assert titles_in(response) == ["Cheap USD"]
+    assert sorted(titles_in(response)) == ["Mid EUR", "Mid USD"]
+    assert "Price range, in EUR" in text(response)
 
 
 @pytest.mark.parametrize(
@@ -224,7 +214,9 @@ def test_search_price_range_without_currency_asks_for_one_and_ignores_the_bounds
         ("newest", ["Jar", "Bowl", "Vase"]),
     ],
 )
-def test_search_sorts_results(client: Client, sort: str, expected: list[str]) -> None:
+def test_search_sorts_results(
+    client: Client, reference_data: None, sort: str, expected: list[str]
+) -> None:
     ListingFactory.create(title="Vase", price=Money(Decimal("30"), "USD"))
     ListingFactory.create(title="Bowl", price=Money(Decimal("10"), "USD"))
     ListingFactory.create(title="Jar", price=Money(Decimal("50"), "USD"))
@@ -248,11 +240,10 @@ def test_search_without_matches_shows_the_empty_state_and_a_way_to_clear_filters
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"min_price": "abc", "currency": "USD"}, "Enter a number."),
-        ({"max_price": "-4", "currency": "USD"}, "greater than or equal to 0"),
-        ({"min_price": "15", "max_price": "10", "currency": "USD"}, "below the minimum price"),
+        ({"min_price": "abc"}, "Enter a number."),
+        ({"max_price": "-4"}, "greater than or equal to 0"),
+        ({"min_price": "15", "max_price": "10"}, "below the minimum price"),
         ({"origin": "XX"}, "Select a valid choice."),
-        ({"currency": "DOLLARS"}, "Select a valid choice."),
         ({"sort": "cheapest"}, "Select a valid choice."),
         ({"hs": "61a"}, "Enter 2 to 10 digits"),
         ({"chapter": "61", "hs": "6205"}, "not in chapter 61"),
@@ -260,7 +251,7 @@ def test_search_without_matches_shows_the_empty_state_and_a_way_to_clear_filters
     ],
 )
 def test_bad_search_input_shows_a_message_not_an_error_page(
-    client: Client, params: dict[str, str], message: str
+    client: Client, reference_data: None, params: dict[str, str], message: str
 ) -> None:
     ListingFactory.create(title="Batik scarf")
 
