@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from djmoney.money import Money
 
 from customs.landed_cost import QuoteRefused
-from marketplace.models import Listing
+from marketplace.models import BuyerProfile, Listing
 from marketplace.quoting import Item, quote_listings
 from marketplace.templatetags.money import format_money
 from tests.factories import ListingFactory, SellerFactory
@@ -231,3 +232,55 @@ def test_the_delivery_page_is_linked_from_the_ship_to_chooser_and_the_footer(
 
     assert page.count(f'href="{reverse("delivery")}"') == 2
     assert "We don't deliver anywhere yet" in html(client.get(reverse("delivery")))
+
+
+# --- sign-up currencies ----------------------------------------------------------------------
+
+
+def signup_data(**overrides: str) -> dict[str, str]:
+    return {
+        "username": "amelie",
+        "email": "amelie@example.org",
+        "password1": "Liège-2026-waffles",
+        "password2": "Liège-2026-waffles",
+        "country": "BE",
+        **overrides,
+    }
+
+
+@pytest.mark.usefixtures("signup_rates")
+@pytest.mark.parametrize(("name", "field"), [("signup_buyer", "preferred_currency")])
+def test_sign_up_offers_only_currencies_with_a_rate(client: Client, name: str, field: str) -> None:
+    page = html(client.get(reverse(name)))
+
+    select = page[page.index(f'name="{field}"') : page.index("</select>", page.index(field))]
+    assert '<option value="" selected>Same as my country</option>' in select
+    for code in ("USD", "EUR", "CNY", "MYR", "RWF"):
+        assert f'<option value="{code}">' in select
+    assert '<option value="JPY">' not in select
+    assert 'id="currency-defaults"' in page
+    assert "js/signup-currency" in page
+
+
+@pytest.mark.usefixtures("signup_rates")
+@pytest.mark.parametrize(("country", "expected"), [("BE", "EUR"), ("RW", "RWF"), ("JP", "USD")])
+def test_a_buyer_left_on_same_as_country_gets_the_countrys_currency_or_usd(
+    client: Client, country: str, expected: str
+) -> None:
+    response = client.post(reverse("signup_buyer"), signup_data(country=country))
+
+    assert response.status_code == 302
+    assert BuyerProfile.objects.get().preferred_currency == expected
+
+
+@pytest.mark.usefixtures("signup_rates")
+def test_a_seller_choosing_a_currency_without_a_rate_is_told_and_nothing_is_created(
+    client: Client,
+) -> None:
+    data = signup_data(company_name="Atelier", employees="3", payout_currency="JPY")
+
+    response = client.post(reverse("signup_seller"), data)
+
+    assert response.status_code == 200
+    assert "There is no exchange rate for JPY yet; choose another currency." in html(response)
+    assert not User.objects.exists()

@@ -111,6 +111,7 @@ def test_listing_form_lists_common_currencies_first_and_names_both_price_inputs(
 # --- Sign-up forms -------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_seller_signup_form_registers_through_the_service() -> None:
     form = SellerSignupForm(
         {
@@ -132,6 +133,7 @@ def test_seller_signup_form_registers_through_the_service() -> None:
     assert SellerProfile.objects.get(user=user).company_name == "Atelier Kigali"
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_buyer_signup_form_maps_a_taken_username_to_the_username_field() -> None:
     UserFactory.create(username="amelie")
     form = BuyerSignupForm(
@@ -150,6 +152,7 @@ def test_buyer_signup_form_maps_a_taken_username_to_the_username_field() -> None
     assert not BuyerProfile.objects.exists()
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_signup_form_puts_password_validator_messages_on_the_password_field() -> None:
     form = BuyerSignupForm(
         {
@@ -167,6 +170,7 @@ def test_signup_form_puts_password_validator_messages_on_the_password_field() ->
     assert "The password is too similar to the username." in form.errors["password1"]
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_signup_form_checks_the_confirmation_before_calling_the_service() -> None:
     form = BuyerSignupForm(
         {
@@ -183,6 +187,7 @@ def test_signup_form_checks_the_confirmation_before_calling_the_service() -> Non
     assert set(form.errors) == {"email", "password2", "country"}
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_weak_password_is_reported_together_with_the_other_mistakes() -> None:
     form = SellerSignupForm(
         {

@@ -403,6 +403,7 @@ def test_sign_up_forms_ask_for_the_right_details(
     assert "Password confirmation" in page
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_buyer_sign_up_creates_a_buyer_and_logs_them_in(client: Client) -> None:
     response = client.post(reverse("signup_buyer"), buyer_signup_data(), follow=True)
 
@@ -415,6 +416,7 @@ def test_buyer_sign_up_creates_a_buyer_and_logs_them_in(client: Client) -> None:
     assert "Your buyer account is ready" in text(response)
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_seller_sign_up_creates_a_seller_logs_them_in_and_invites_a_first_listing(
     client: Client,
 ) -> None:
@@ -430,6 +432,7 @@ def test_seller_sign_up_creates_a_seller_logs_them_in_and_invites_a_first_listin
     assert "Your seller account is ready" in text(response)
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_sign_up_follows_a_safe_next_link_and_ignores_an_offsite_one(client: Client) -> None:
     safe = client.post(reverse("signup_buyer"), {**buyer_signup_data(), "next": "/search/?q=tea"})
     assert safe["Location"] == "/search/?q=tea"
@@ -441,6 +444,7 @@ def test_sign_up_follows_a_safe_next_link_and_ignores_an_offsite_one(client: Cli
     assert offsite["Location"] == reverse("home")
 
 
+@pytest.mark.usefixtures("signup_rates")
 @pytest.mark.parametrize(
     ("url_name", "data"),
     [("signup_buyer", buyer_signup_data()), ("signup_seller", seller_signup_data())],
