@@ -7,15 +7,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 
+from marketplace.converted_prices import price_in, price_within
 from marketplace.models import HOLD_MONEY, Listing, SellerProfile
 from marketplace.quoting import Quotable
+from payments.selectors import rates_current
 
-SORTS: dict[str, tuple[str, ...]] = {
+# The listing's price converted into the query's `price_currency` (see converted_prices), for
+# ordering: listings whose currency has no rate sort last.
+PRICE_IN = "price_in_currency"
+PRICE_ASC = F(PRICE_IN).asc(nulls_last=True)
+PRICE_DESC = F(PRICE_IN).desc(nulls_last=True)
+
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "newest": ("-created", "-id"),
-    "price_asc": ("price", "id"),
-    "price_desc": ("-price", "-id"),
+    "price_asc": (PRICE_ASC, "id"),
+    "price_desc": (PRICE_DESC, "-id"),
     "title": ("title", "id"),
 }
 
@@ -27,9 +36,12 @@ class ListingQuery:
     hs_prefix: str = ""
     min_price: Decimal | None = None
     max_price: Decimal | None = None
-    currency: str = ""
+    currency: str = ""  # only listings priced in this currency
     seller: int | None = None
     sort: str = "newest"
+    # The currency min_price / max_price are in and price sorts convert to (the visitor's);
+    # without it, bounds are ignored and price sorts convert to the rate table's base.
+    price_currency: str = ""
 
 
 def listings_visible(*, seller: SellerProfile | None = None) -> QuerySet[Listing]:
@@ -43,9 +55,13 @@ def listings_visible(*, seller: SellerProfile | None = None) -> QuerySet[Listing
 def listings_search(
     *, query: ListingQuery, base: QuerySet[Listing] | None = None
 ) -> QuerySet[Listing]:
-    """Filter and sort listings. Price bounds compare amounts in the listing's own currency;
-    pass `currency` to compare like with like."""
+    """Filter and sort listings. Price bounds and price sorts work on each listing's price
+    converted into `price_currency` with the current FX table, in SQL; listings whose
+    currency has no rate are left out by bounds and sort last. `PRICE_IN` is available to
+    order_by on the result."""
     qs = base if base is not None else listings_visible()
+    rates = rates_current()
+    target = query.price_currency.upper() or (rates.base if rates is not None else "")
     if query.text:
         for word in query.text.split():
             qs = qs.filter(
@@ -60,12 +76,13 @@ def listings_search(
         qs = qs.filter(hs_code__startswith=query.hs_prefix)
     if query.currency:
         qs = qs.filter(price_currency=query.currency.upper())
-    if query.min_price is not None:
-        qs = qs.filter(price__gte=query.min_price)
-    if query.max_price is not None:
-        qs = qs.filter(price__lte=query.max_price)
+    bounded = query.min_price is not None or query.max_price is not None
+    if bounded and query.price_currency:
+        qs = qs.filter(price_within(target, rates, low=query.min_price, high=query.max_price))
     if query.seller is not None:
         qs = qs.filter(seller_id=query.seller)
+    # An alias is only written into the SQL when an ordering uses it.
+    qs = qs.alias(**{PRICE_IN: price_in(target, rates)})
     return qs.order_by(*SORTS.get(query.sort, SORTS["newest"]))
 
 

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from marketplace.views import accounts, cart, seller, storefront
+from marketplace.views import accounts, cart, delivery, seller, storefront
 
 urlpatterns: list[URLPattern] = [
     path("", storefront.home, name="home"),
     path("search/", storefront.search, name="search"),
     path("listings/<int:pk>/", storefront.listing_detail, name="listing_detail"),
     path("ship-to/", storefront.ship_to, name="ship_to"),
+    path("delivery/", delivery.delivery, name="delivery"),
     path("cart/", cart.cart, name="cart"),
     path("cart/add/", cart.cart_add, name="cart_add"),
     path("cart/update/", cart.cart_update, name="cart_update"),

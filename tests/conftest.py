@@ -65,3 +65,12 @@ def _fresh_reference_caches() -> Iterator[None]:
     caches["versions"].clear()
     forget_local()
     yield
+
+
+@pytest.fixture
+def signup_rates(db: None) -> None:
+    """An FX table with the currencies the sign-up tests choose (sign-up offers only those)."""
+    from payments.services import rates_import
+
+    rates = {"EUR": "0.8650", "CNY": "7.1200", "MYR": "4.4000", "RWF": "1450.00"}
+    rates_import(data={"base": "USD", "date": "2026-11-23", "rates": rates})

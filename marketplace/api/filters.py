@@ -6,8 +6,12 @@ Every parameter is checked by a form field first, so a malformed value is a 400 
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
+from django.db.models.expressions import OrderBy
 from django_countries import countries
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -17,14 +21,15 @@ from ewtp.api.fields import CountryCodeField, CurrencyCodeField
 from ewtp.codes import CURRENCY_CHOICES
 from ewtp.forms import StrictDecimalField, StrictIntegerField
 from marketplace.models import Listing
-from marketplace.selectors import ListingQuery, listings_search
+from marketplace.selectors import PRICE_ASC, PRICE_DESC, ListingQuery, listings_search
 
-# `ordering` value → ORDER BY; the id breaks ties so pages never overlap.
-ORDERINGS: dict[str, tuple[str, ...]] = {
+# `ordering` value → ORDER BY; the id breaks ties so pages never overlap. Price orderings use
+# the price converted into `currency` (listings without a rate last).
+ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "-created": ("-created", "-id"),
     "created": ("created", "id"),
-    "price": ("price", "id"),
-    "-price": ("-price", "-id"),
+    "price": (PRICE_ASC, "id"),
+    "-price": (PRICE_DESC, "-id"),
     "title": ("title", "id"),
     "-title": ("-title", "-id"),
 }
@@ -38,6 +43,16 @@ class IntegerFilter(filters.NumberFilter):
 
 class DecimalFilter(filters.NumberFilter):
     field_class = StrictDecimalField
+
+
+class ListingFilterForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        bounded = cleaned.get("min_price") is not None or cleaned.get("max_price") is not None
+        if bounded and not cleaned.get("currency"):
+            # A bare number means nothing across currencies.
+            self.add_error("currency", "Give the currency of min_price and max_price.")
+        return cleaned
 
 
 class ListingFilter(filters.FilterSet):
@@ -56,16 +71,27 @@ class ListingFilter(filters.FilterSet):
         )
     )
     min_price = DecimalFilter(
-        max_digits=14, decimal_places=4, help_text="Lowest price amount, inclusive."
+        max_digits=14,
+        decimal_places=4,
+        help_text="Lowest price, inclusive, in `currency` (required with it).",
     )
     max_price = DecimalFilter(
-        max_digits=14, decimal_places=4, help_text="Highest price amount, inclusive."
+        max_digits=14,
+        decimal_places=4,
+        help_text="Highest price, inclusive, in `currency` (required with it).",
     )
     currency = extend_schema_field(CurrencyCodeField())(
         filters.ChoiceFilter(
             choices=CURRENCY_CHOICES,
-            help_text="Only listings priced in this currency, so price bounds and price "
-            "ordering compare like with like.",
+            help_text="The currency of min_price/max_price and of price ordering: every "
+            "listing's price is converted into it with the current FX table. Listings whose "
+            "currency has no rate are left out by the bounds and sort last. Without it, price "
+            "ordering converts into the table's base currency.",
+        )
+    )
+    price_currency = extend_schema_field(CurrencyCodeField())(
+        filters.ChoiceFilter(
+            choices=CURRENCY_CHOICES, help_text="Only listings priced in this currency."
         )
     )
     seller = extend_schema_field(OpenApiTypes.INT)(
@@ -83,6 +109,7 @@ class ListingFilter(filters.FilterSet):
     class Meta:
         model = Listing
         fields: list[str] = []
+        form = ListingFilterForm
 
     def filter_queryset(self, queryset: QuerySet[Listing]) -> QuerySet[Listing]:
         data = self.form.cleaned_data
@@ -92,8 +119,9 @@ class ListingFilter(filters.FilterSet):
             hs_prefix=data.get("hs_prefix") or "",
             min_price=data.get("min_price"),
             max_price=data.get("max_price"),
-            currency=data.get("currency") or "",
+            currency=data.get("price_currency") or "",
             seller=data.get("seller"),
+            price_currency=data.get("currency") or "",
         )
         listings = listings_search(query=query, base=queryset)
         if data.get("status"):

@@ -16,6 +16,7 @@ from ewtp.api.fields import (
     StrictIntegerField,
 )
 from ewtp.codes import MAX_DB_INT
+from marketplace.currencies import currencies_offered, currency_for_country, no_rate_error
 from marketplace.models import HS_CODE_VALIDATOR, BuyerProfile, Listing, SellerProfile
 
 # --- auth -------------------------------------------------------------------------------------
@@ -47,12 +48,36 @@ class _AccountInput(serializers.Serializer):
         return attrs
 
 
-class SellerRegisterInput(_AccountInput):
+class _CurrencyDefault:
+    """A profile currency must have an FX rate; when omitted it follows the country."""
+
+    currency_field = ""
+
+    def _currency_checked(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        offered = currencies_offered()
+        code = attrs.get(self.currency_field)
+        if code is None:
+            attrs[self.currency_field] = currency_for_country(attrs.get("country", ""), offered)
+        elif code not in offered:
+            raise serializers.ValidationError({self.currency_field: [no_rate_error(code)]})
+        return attrs
+
+
+class SellerRegisterInput(_CurrencyDefault, _AccountInput):
+    currency_field = "payout_currency"
+
     company_name = serializers.CharField(max_length=200)
     employees = StrictIntegerField(
         min_value=1, max_value=MAX_DB_INT, help_text="Number of staff, the owner included."
     )
-    payout_currency = CurrencyCodeField(required=False, help_text="Defaults to USD.")
+    payout_currency = CurrencyCodeField(
+        required=False,
+        help_text="Must have an FX rate. Defaults to the country's currency when it has a "
+        "rate, else USD.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return self._currency_checked(super().validate(attrs))
 
 
 class SellerPublic(serializers.ModelSerializer):
@@ -87,8 +112,16 @@ class SellerPrivate(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BuyerRegisterInput(_AccountInput):
-    preferred_currency = CurrencyCodeField(required=False, help_text="Defaults to USD.")
+class BuyerRegisterInput(_CurrencyDefault, _AccountInput):
+    currency_field = "preferred_currency"
+    preferred_currency = CurrencyCodeField(
+        required=False,
+        help_text="Must have an FX rate. Defaults to the country's currency when it has a "
+        "rate, else USD.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return self._currency_checked(super().validate(attrs))
 
 
 class BuyerPrivate(serializers.ModelSerializer):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
@@ -16,10 +16,12 @@ from django.forms.boundfield import BoundField
 
 from ewtp.forms import StrictIntegerField
 from marketplace import services
+from marketplace.currencies import currencies_offered, currency_defaults, currency_for_country
 from marketplace.forms.common import add_service_errors, country_choices, currency_choices
 from marketplace.models import BuyerProfile, SellerProfile
 
 DUPLICATE_USERNAME = "A user with that username already exists."
+SAME_AS_COUNTRY = "Same as my country"
 
 
 class SignupForm(forms.Form):
@@ -27,6 +29,8 @@ class SignupForm(forms.Form):
 
     role = ""
     account_field_names = ("username", "email", "password1", "password2")
+    # The profile's currency field: offered only with a rate, defaulting from the country.
+    currency_field_name = ""
 
     username = forms.CharField(
         max_length=150,
@@ -52,9 +56,21 @@ class SignupForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.currencies = currencies_offered()
+        if self.currency_field_name:
+            field = cast(forms.ChoiceField, self.fields[self.currency_field_name])
+            field.choices = currency_choices(blank=SAME_AS_COUNTRY, only=self.currencies)
+            field.widget.attrs["data-currency-default"] = "country"
+
+    def currency_defaults(self) -> dict[str, str]:
+        return currency_defaults(self.currencies)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        name = self.currency_field_name
+        if name and not cleaned.get(name) and name not in self.errors:
+            # Left on "same as my country" (or no script ran): the server picks the default.
+            cleaned[name] = currency_for_country(cleaned.get("country") or "", self.currencies)
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1:
             # The service validates again; checking here too reports a weak password together
@@ -105,6 +121,7 @@ class SignupForm(forms.Form):
 
 class BuyerSignupForm(SignupForm):
     role = "buyer"
+    currency_field_name = "preferred_currency"
 
     country = forms.ChoiceField(
         label="Country",
@@ -114,9 +131,13 @@ class BuyerSignupForm(SignupForm):
     )
     preferred_currency = forms.ChoiceField(
         label="Preferred currency",
-        choices=currency_choices(),
-        initial="USD",
-        help_text="The currency you want to see and pay prices in.",
+        required=False,
+        help_text="The currency you want to see and pay prices in. Left on “Same as my "
+        "country”, it is your country's currency, or USD when that has no exchange rate.",
+        error_messages={
+            "invalid_choice": "There is no exchange rate for %(value)s yet; "
+            "choose another currency."
+        },
     )
 
     def _register(self, **account: str) -> BuyerProfile:
@@ -129,6 +150,7 @@ class BuyerSignupForm(SignupForm):
 
 class SellerSignupForm(SignupForm):
     role = "seller"
+    currency_field_name = "payout_currency"
 
     company_name = forms.CharField(
         label="Company name",
@@ -149,9 +171,13 @@ class SellerSignupForm(SignupForm):
     )
     payout_currency = forms.ChoiceField(
         label="Payout currency",
-        choices=currency_choices(),
-        initial="USD",
-        help_text="The currency your earnings are paid out in.",
+        required=False,
+        help_text="The currency your earnings are paid out in. Left on “Same as my country”, "
+        "it is your country's currency, or USD when that has no exchange rate.",
+        error_messages={
+            "invalid_choice": "There is no exchange rate for %(value)s yet; "
+            "choose another currency."
+        },
     )
 
     def _register(self, **account: str) -> SellerProfile:

@@ -3,7 +3,7 @@ field, and putting a service's ValidationError back next to the fields it concer
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django import forms
@@ -23,11 +23,18 @@ COMMON_CURRENCIES = (
 )  # fmt: skip
 
 
-def currency_choices(*, blank: str | None = None) -> Choices:
-    """Currencies for a select: the common trade currencies first, then every other one."""
+def currency_choices(*, blank: str | None = None, only: Collection[str] | None = None) -> Choices:
+    """Currencies for a select: the common trade currencies first, then every other one
+    (only those in `only`, when given)."""
     labels = dict(CURRENCY_CHOICES)
+    if only is not None:
+        labels = {code: label for code, label in labels.items() if code in only}
     common = [(code, labels[code]) for code in COMMON_CURRENCIES if code in labels]
-    others = [(code, label) for code, label in CURRENCY_CHOICES if code not in COMMON_CURRENCIES]
+    others = [
+        (code, label)
+        for code, label in CURRENCY_CHOICES
+        if code in labels and code not in COMMON_CURRENCIES
+    ]
     choices: Choices = [("Common currencies", common), ("Other currencies", others)]
     return [("", blank), *choices] if blank is not None else choices
 

@@ -15,7 +15,6 @@ from ewtp.forms import StrictDecimalField
 from marketplace.forms.common import (
     UppercaseChoiceField,
     country_choices,
-    currency_choices,
     quantity_field,
 )
 from marketplace.selectors import SORTS, ListingQuery
@@ -30,7 +29,8 @@ SORT_LABELS: dict[str, str] = {
 
 class ListingSearchForm(forms.Form):
     """The storefront's filters, read from the query string. Invalid filters are reported
-    and ignored; the rest still apply."""
+    and ignored; the rest still apply. Price bounds are typed in `currency`, the visitor's:
+    every listing's price is compared converted into it."""
 
     q = forms.CharField(
         label="Search",
@@ -62,20 +62,20 @@ class ListingSearchForm(forms.Form):
     max_price = StrictDecimalField(
         label="Max price", required=False, min_value=0, max_digits=14, decimal_places=4
     )
-    currency = UppercaseChoiceField(
-        label="Currency", required=False, choices=currency_choices(blank="Any currency")
-    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
         choices=[(key, SORT_LABELS.get(key, key)) for key in SORTS],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.currency = currency
         for name in ("min_price", "max_price"):
-            self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
+            field = self.fields[name]
+            field.label = f"{field.label} ({currency})"
+            field.widget.attrs.update({"inputmode": "decimal", "min": "0"})
 
     def clean_hs(self) -> str:
         return "".join(self.cleaned_data["hs"].split()).replace(".", "")
@@ -85,8 +85,6 @@ class ListingSearchForm(forms.Form):
         low, high = cleaned.get("min_price"), cleaned.get("max_price")
         if low is not None and high is not None and low > high:
             self.add_error("max_price", "The maximum price is below the minimum price.")
-        if (low is not None or high is not None) and not cleaned.get("currency"):
-            self.add_error("currency", "Choose the currency of your price range.")
         chapter, hs = cleaned.get("chapter"), cleaned.get("hs")
         if chapter and hs and not hs.startswith(chapter):
             self.add_error("hs", f"HS code {hs} is not in chapter {chapter}.")
@@ -96,20 +94,16 @@ class ListingSearchForm(forms.Form):
         """What to search for, from the filters that passed validation."""
         self.is_valid()
         data = self.cleaned_data
-        currency = data.get("currency") or ""
         low: Decimal | None = data.get("min_price")
         high: Decimal | None = data.get("max_price")
-        if not currency:
-            # A bare number means nothing across currencies, so bounds need a currency.
-            low = high = None
         return ListingQuery(
             text=(data.get("q") or "").strip(),
             origin_country=data.get("origin") or "",
             hs_prefix=data.get("hs") or data.get("chapter") or "",
             min_price=low,
             max_price=high,
-            currency=currency,
             sort=data.get("sort") or "newest",
+            price_currency=self.currency,
         )
 
     def has_filters(self) -> bool:
@@ -119,7 +113,6 @@ class ListingSearchForm(forms.Form):
                 query.text,
                 query.origin_country,
                 query.hs_prefix,
-                query.currency,
                 query.min_price is not None,
                 query.max_price is not None,
             )

@@ -7,17 +7,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from customs.landed_cost import Quote, QuoteRefused
 from ewtp.codes import RefusalCode
 from marketplace import cart as shop
+from marketplace.delivery import destination_of
 from marketplace.models import Listing
 from marketplace.quoting import Item, quote_listings
 from marketplace.views.common import error_texts
 
-# What each refusal code means for the buyer; the engine's own sentence comes first.
+# What each refusal code means for the buyer, in the buyer's words. The engine's own `detail`
+# ("No customs profile for BR on 2026-12-01") is for developers (the API keeps it) and never
+# reaches a page: pages show these sentences, built from the code and the country's name.
 REFUSAL_MEANINGS = {
     RefusalCode.PROHIBITED: (
         "These goods may not be imported into {country}: they cannot be shipped there."
@@ -35,8 +39,15 @@ REFUSAL_HEADLINES = {
     RefusalCode.PROHIBITED: "Cannot be shipped to {country}",
     RefusalCode.NO_ROUTE: "No delivery route to {country}",
     RefusalCode.NO_TARIFF: "No customs tariff for these goods in {country}",
-    RefusalCode.NOT_SERVED: "{country} is not served yet",
+    RefusalCode.NOT_SERVED: "We don't deliver to {country} yet",
 }
+# `not_served` for a destination the network does serve: a rate or a profile is missing for
+# this quote (e.g. the seller's currency has no exchange rate), not the country.
+UNPRICEABLE_HEADLINE = "No price for {country} right now"
+UNPRICEABLE_MEANING = (
+    "The delivered price of these goods to {country} cannot be worked out right now, so they "
+    "cannot be ordered for delivery there for the moment."
+)
 # Refusals caused by particular goods (rather than by the seller's or buyer's country).
 LINE_REFUSALS = (RefusalCode.PROHIBITED, RefusalCode.NO_TARIFF)
 REGIME_LABELS = {
@@ -48,8 +59,9 @@ REGIME_LABELS = {
 
 @dataclass(frozen=True)
 class Refusal:
+    """A refusal as a buyer reads it (no engine `detail`: see REFUSAL_MEANINGS)."""
+
     code: RefusalCode
-    detail: str
     headline: str
     meaning: str
 
@@ -75,15 +87,37 @@ def ship_to_of(request: HttpRequest) -> shop.ShipTo:
     return shop.ship_to_get(request.session, request.user)
 
 
+def ship_to_message(choice: shop.ShipTo) -> tuple[int, str]:
+    """What choosing a destination means for the prices shown (a messages level and text):
+    delivered prices only where an eHub serves the country."""
+    name = choice.country_name
+    served = destination_of(choice.country)
+    if served is None:
+        return messages.WARNING, (
+            f"We don't deliver to {name} yet. Prices are shown without delivery, and goods "
+            "can't be ordered for delivery there; see “Where we deliver” for the countries "
+            "we serve."
+        )
+    if not served.imports:
+        return messages.WARNING, (
+            f"We deliver to {name} only goods from sellers in {served.within}, in "
+            f"{choice.currency}. Other goods are shown without delivery."
+        )
+    return messages.SUCCESS, f"Prices now include delivery to {name}, in {choice.currency}."
+
+
 def refusal_of(refused: QuoteRefused, ship_to: shop.ShipTo) -> Refusal:
     country = ship_to.country_name
+    headline = REFUSAL_HEADLINES.get(refused.code, "Cannot be delivered to {country}")
+    meaning = REFUSAL_MEANINGS.get(refused.code, "")
+    if refused.code == RefusalCode.NOT_SERVED:
+        served = destination_of(ship_to.country)
+        if served is not None and served.imports:
+            headline, meaning = UNPRICEABLE_HEADLINE, UNPRICEABLE_MEANING
     return Refusal(
         code=refused.code,
-        detail=refused.detail,
-        headline=REFUSAL_HEADLINES.get(refused.code, "Cannot be delivered to {country}").format(
-            country=country
-        ),
-        meaning=REFUSAL_MEANINGS.get(refused.code, "").format(country=country),
+        headline=headline.format(country=country),
+        meaning=meaning.format(country=country),
     )
 
 
@@ -116,16 +150,16 @@ def delivered_card_prices(
     listings: Iterable[Listing], ship_to: shop.ShipTo
 ) -> dict[int, dict[str, Any]]:
     """Each card's delivered price for one unit, quoted on its own so one refusal leaves the
-    other cards priced: listing id → {"total": money} or {"refused": True}. A listing is left
-    out when its price cannot be shown in the currency (no exchange rate)."""
+    other cards priced: listing id → {"total": money} or {"refused": Refusal}. A listing is
+    left out when its price cannot be shown in the currency (no exchange rate)."""
     prices: dict[int, dict[str, Any]] = {}
     for listing in listings:
         try:
             quote = quote_listings(
                 items=[Item(listing, 1)], destination=ship_to.country, currency=ship_to.currency
             )
-        except QuoteRefused:
-            prices[listing.pk] = {"refused": True}
+        except QuoteRefused as refused:
+            prices[listing.pk] = {"refused": refusal_of(refused, ship_to)}
         except ValidationError:
             continue
         else:

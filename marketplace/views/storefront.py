@@ -15,7 +15,7 @@ from marketplace.forms.storefront import ListingSearchForm, QuantityForm, ShipTo
 from marketplace.models import Listing
 from marketplace.quoting import Item
 from marketplace.views.common import form_errors_to_messages, safe_next, seller_of_request
-from marketplace.views.pricing import card_context, price_items, ship_to_of
+from marketplace.views.pricing import card_context, price_items, ship_to_message, ship_to_of
 
 SEARCH_PAGE_SIZE = 24
 FEATURED_COUNT = 8
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    form = ListingSearchForm(request.GET)
+    form = ListingSearchForm(request.GET, currency=ship_to_of(request).currency)
     results = selectors.listings_search(query=form.query())
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -79,10 +79,8 @@ def ship_to(request: HttpRequest) -> HttpResponse:
             country=form.cleaned_data["country"],
             currency=form.cleaned_data["currency"],
         )
-        messages.success(
-            request,
-            f"Prices now include delivery to {choice.country_name}, in {choice.currency}.",
-        )
+        level, text = ship_to_message(choice)
+        messages.add_message(request, level, text)
     else:
         form_errors_to_messages(request, form)
     return redirect(safe_next(request) or "home")

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from marketplace.models import BuyerProfile, SellerProfile
 from tests.factories import BuyerFactory, SellerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signup_rates")]
 
 SELLERS = "/api/v1/sellers/"
 BUYERS = "/api/v1/buyers/"
@@ -55,7 +55,7 @@ def test_seller_sign_up_returns_the_new_seller_without_password(api_client: APIC
         "country": "CN",
         "employees": 12,
         "verified": False,
-        "payout_currency": "USD",
+        "payout_currency": "CNY",  # omitted: the country's currency
     }
     assert seller.user.check_password("Silk-Road-2026!")
 
@@ -208,7 +208,7 @@ def test_buyer_sign_up_returns_the_new_buyer(api_client: APIClient) -> None:
         "username": "marie",
         "email": "marie@example.be",
         "country": "BE",
-        "preferred_currency": "USD",
+        "preferred_currency": "EUR",  # omitted: the country's currency
     }
 
 
@@ -269,3 +269,35 @@ def test_buyer_profiles_need_a_login(api_client: APIClient, buyer: BuyerProfile)
 
 def test_buyer_me_is_a_404_for_a_seller(seller_client: APIClient) -> None:
     assert seller_client.get(f"{BUYERS}me/").status_code == 404
+
+
+# --- currencies: only those with an FX rate, defaulting from the country ----------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        (SELLERS, seller_body, "payout_currency"),
+        (BUYERS, buyer_body, "preferred_currency"),
+    ],
+)
+def test_sign_up_refuses_a_currency_without_a_rate(
+    api_client: APIClient, url: str, body: Any, field: str
+) -> None:
+    response = api_client.post(url, body(**{field: "JPY"}), format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        field: ["There is no exchange rate for JPY yet; choose another currency."]
+    }
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(("country", "expected"), [("RW", "RWF"), ("JP", "USD"), ("DE", "EUR")])
+def test_an_omitted_currency_follows_the_country_when_it_has_a_rate_else_usd(
+    api_client: APIClient, country: str, expected: str
+) -> None:
+    response = api_client.post(BUYERS, buyer_body(country=country), format="json")
+
+    assert response.status_code == 201
+    assert response.json()["preferred_currency"] == expected

@@ -111,18 +111,25 @@ def test_min_and_max_price_are_inclusive(api_client: APIClient) -> None:
     ListingFactory.create(title="Middle", price=eur("10.00"))
     ListingFactory.create(title="Dear", price=eur("20.00"))
 
-    assert sorted(titles(api_client, min_price="10")) == ["Dear", "Middle"]
-    assert sorted(titles(api_client, max_price="10.00")) == ["Cheap", "Middle"]
-    assert titles(api_client, min_price="6", max_price="19.99") == ["Middle"]
+    assert sorted(titles(api_client, min_price="10", currency="EUR")) == ["Dear", "Middle"]
+    assert sorted(titles(api_client, max_price="10.00", currency="EUR")) == ["Cheap", "Middle"]
+    assert titles(api_client, min_price="6", max_price="19.99", currency="EUR") == ["Middle"]
 
 
-def test_currency_compares_prices_like_with_like(api_client: APIClient) -> None:
+def test_price_currency_keeps_only_listings_priced_in_it(api_client: APIClient) -> None:
     ListingFactory.create(title="Euro", price=eur("15.00"))
     ListingFactory.create(title="Yen", price=Money(1500, "JPY"))
 
-    assert titles(api_client, currency="EUR") == ["Euro"]
-    assert titles(api_client, currency="JPY", min_price="1000") == ["Yen"]
-    assert titles(api_client, currency="EUR", min_price="1000") == []
+    assert titles(api_client, price_currency="EUR") == ["Euro"]
+    assert titles(api_client, price_currency="JPY", currency="JPY", min_price="1000") == ["Yen"]
+    assert titles(api_client, price_currency="EUR", currency="EUR", min_price="1000") == []
+
+
+def test_price_bounds_without_a_currency_are_a_400(api_client: APIClient) -> None:
+    response = api_client.get(LISTINGS, {"min_price": "10"})
+
+    assert response.status_code == 400
+    assert response.json() == {"currency": ["Give the currency of min_price and max_price."]}
 
 
 def test_seller(api_client: APIClient, seller: SellerProfile) -> None:
@@ -140,7 +147,9 @@ def test_filters_combine(api_client: APIClient) -> None:
     )
     ListingFactory.create(title="Too dear", origin_country="VN", hs_code="610910", price=eur("99"))
 
-    assert titles(api_client, origin_country="VN", hs_prefix="6109", max_price="50") == ["Match"]
+    assert titles(
+        api_client, origin_country="VN", hs_prefix="6109", max_price="50", currency="EUR"
+    ) == ["Match"]
 
 
 @pytest.mark.parametrize(
@@ -210,7 +219,7 @@ def three_listings(db: Any) -> None:
     ],
 )
 def test_ordering(api_client: APIClient, ordering: str | None, expected: list[str]) -> None:
-    params = {"ordering": ordering} if ordering else {}
+    params = {"ordering": ordering, "currency": "EUR"} if ordering else {}
 
     assert titles(api_client, **params) == expected
 

@@ -14,6 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from marketplace.models import Listing
 from marketplace.quoting import Item, quote_listings
+from marketplace.templatetags.money import format_money
 from tests.factories import ListingFactory, SellerFactory
 from tests.marketplace.conftest import reference_data_load
 
@@ -35,7 +36,7 @@ def world(transactional_db: Any) -> Listing:
 def engine_total(listing: Listing, quantity: int) -> str:
     quote = quote_listings(items=[Item(listing, quantity)], destination="BE", currency="EUR")
     total = quote.as_dict()["total"]
-    return f"{total['currency']} {total['amount']}"
+    return format_money(total["amount"], total["currency"])
 
 
 def test_visitor_sees_the_delivered_price_and_adds_it_to_the_cart(

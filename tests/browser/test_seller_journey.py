@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from marketplace.models import Listing, SellerProfile
+from payments.services import rates_import
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +17,10 @@ pytestmark = pytest.mark.browser
 def test_new_seller_lists_goods_and_finds_them_in_the_storefront(
     live_server: LiveServer, page: Page
 ) -> None:
+    # Sign-up offers only currencies with an exchange rate.
+    rates_import(
+        data={"base": "USD", "date": "2026-11-23", "rates": {"MYR": "4.40", "EUR": "0.865"}}
+    )
     page.goto(live_server.url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Buy from small businesses")
 

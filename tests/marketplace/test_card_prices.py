@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from djmoney.money import Money
 
 from customs.landed_cost import QuoteRefused
 from marketplace.models import Listing
 from marketplace.quoting import Item, quote_listings
+from marketplace.templatetags.money import format_money
 from marketplace.views import pricing
 from tests.factories import ListingFactory
 
@@ -44,7 +46,7 @@ def engine_total(listing: Listing, *, destination: str, currency: str) -> str:
     total = quote_listings(items=items, destination=destination, currency=currency).as_dict()[
         "total"
     ]
-    return f"{total['currency']} {total['amount']}"
+    return format_money(total["amount"], total["currency"])
 
 
 def choose(client: Client, country: str, currency: str) -> None:
@@ -78,9 +80,15 @@ def test_cards_show_the_engines_delivered_total_for_the_ship_to(
         expected = engine_total(listing, destination=country, currency=currency)
         totals.add(expected)
         card = card_of(page, listing)
-        assert f"{expected}</span> delivered to {country_name}" in card
-        assert "$" in card  # the listing's own price stays
-        assert "Cannot be delivered" not in card
+        assert (
+            f'{expected}</span> <span class="card-delivered-note">delivered to {country_name}'
+            in card
+        )
+        # The delivered price leads; the listing's own price follows as secondary text.
+        goods = f"USD {listing.price.amount:.2f}</span> before delivery, duty and tax"
+        assert card.index(expected) < card.index(goods)
+        assert "Add to cart" in card
+        assert "card-refused" not in card
     assert len(totals) == 2
 
 
@@ -96,12 +104,14 @@ def test_a_refused_listing_shows_the_refusal_while_others_keep_their_prices(
     page = page_of(client, name)
 
     refused = card_of(page, pistol)
-    assert "Cannot be delivered to Belgium" in refused
-    assert "delivered to Belgium" not in refused.replace("Cannot be delivered to Belgium", "")
+    assert 'data-code="prohibited">Cannot be shipped to Belgium</p>' in refused
+    assert "delivered to Belgium" not in refused
+    assert "Add to cart" not in refused
     priced = card_of(page, shirt)
     expected = engine_total(shirt, destination="BE", currency="EUR")
-    assert f"{expected}</span> delivered to Belgium" in priced
-    assert "Cannot be delivered" not in priced
+    assert f'{expected}</span> <span class="card-delivered-note">delivered to Belgium' in priced
+    assert "Cannot be shipped" not in priced
+    assert "Add to cart" in priced
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -116,7 +126,8 @@ def test_a_currency_without_a_rate_adds_nothing_to_the_cards(
     card = card_of(page_of(client, name), listing)
 
     assert "delivered to" not in card.lower()
-    assert "$20.00" in card
+    assert "USD 20.00" in card
+    assert "Add to cart" not in card
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -127,7 +138,8 @@ def test_pages_render_without_reference_data(client: Client, name: str) -> None:
 
     card = card_of(page, listing)
     assert "Tea bowl" in card
-    assert "Cannot be delivered to Belgium" in card
+    assert escape("We don't deliver to Belgium yet") in card
+    assert "Add to cart" not in card
 
 
 def test_cards_are_quoted_once_per_listing_with_quantity_one(

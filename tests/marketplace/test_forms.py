@@ -111,6 +111,7 @@ def test_listing_form_lists_common_currencies_first_and_names_both_price_inputs(
 # --- Sign-up forms -------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_seller_signup_form_registers_through_the_service() -> None:
     form = SellerSignupForm(
         {
@@ -132,6 +133,7 @@ def test_seller_signup_form_registers_through_the_service() -> None:
     assert SellerProfile.objects.get(user=user).company_name == "Atelier Kigali"
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_buyer_signup_form_maps_a_taken_username_to_the_username_field() -> None:
     UserFactory.create(username="amelie")
     form = BuyerSignupForm(
@@ -150,6 +152,7 @@ def test_buyer_signup_form_maps_a_taken_username_to_the_username_field() -> None
     assert not BuyerProfile.objects.exists()
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_signup_form_puts_password_validator_messages_on_the_password_field() -> None:
     form = BuyerSignupForm(
         {
@@ -167,6 +170,7 @@ def test_signup_form_puts_password_validator_messages_on_the_password_field() ->
     assert "The password is too similar to the username." in form.errors["password1"]
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_signup_form_checks_the_confirmation_before_calling_the_service() -> None:
     form = BuyerSignupForm(
         {
@@ -183,6 +187,7 @@ def test_signup_form_checks_the_confirmation_before_calling_the_service() -> Non
     assert set(form.errors) == {"email", "password2", "country"}
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_weak_password_is_reported_together_with_the_other_mistakes() -> None:
     form = SellerSignupForm(
         {
@@ -231,9 +236,9 @@ def test_service_errors_for_unknown_fields_become_form_errors() -> None:
 
 
 def test_empty_search_form_searches_everything_newest_first() -> None:
-    form = ListingSearchForm({})
+    form = ListingSearchForm({}, currency="EUR")
 
-    assert form.query() == ListingQuery()
+    assert form.query() == ListingQuery(price_currency="EUR")
     assert not form.has_filters()
 
 
@@ -246,9 +251,9 @@ def test_search_form_builds_the_selector_query() -> None:
             "hs": "6214",
             "min_price": "10",
             "max_price": "80.5",
-            "currency": "eur",
             "sort": "price_asc",
-        }
+        },
+        currency="EUR",
     )
 
     assert form.query() == ListingQuery(
@@ -257,33 +262,33 @@ def test_search_form_builds_the_selector_query() -> None:
         hs_prefix="6214",
         min_price=Decimal("10"),
         max_price=Decimal("80.5"),
-        currency="EUR",
         sort="price_asc",
+        price_currency="EUR",
     )
     assert form.has_filters()
 
 
 def test_chapter_alone_filters_by_its_two_digits() -> None:
-    assert ListingSearchForm({"chapter": "09"}).query().hs_prefix == "09"
+    assert ListingSearchForm({"chapter": "09"}, currency="EUR").query().hs_prefix == "09"
 
 
-def test_price_bounds_need_a_currency() -> None:
-    form = ListingSearchForm({"min_price": "5", "max_price": "9"})
+def test_price_bounds_are_in_the_visitors_currency() -> None:
+    form = ListingSearchForm({"min_price": "5", "max_price": "9"}, currency="JPY")
 
     query = form.query()
 
-    assert (query.min_price, query.max_price) == (None, None)
-    assert form.errors["currency"] == ["Choose the currency of your price range."]
+    assert (query.min_price, query.max_price, query.price_currency) == (5, 9, "JPY")
+    assert form["min_price"].label == "Min price (JPY)"
 
 
 def test_invalid_filters_are_dropped_and_the_rest_still_apply() -> None:
     form = ListingSearchForm(
-        {"q": "tea", "min_price": "abc", "origin": "XX", "sort": "cheapest", "currency": "USD"}
+        {"q": "tea", "min_price": "abc", "origin": "XX", "sort": "cheapest"}, currency="USD"
     )
 
     query = form.query()
 
-    assert query == ListingQuery(text="tea", currency="USD")
+    assert query == ListingQuery(text="tea", price_currency="USD")
     assert set(form.errors) == {"min_price", "origin", "sort"}
 
 

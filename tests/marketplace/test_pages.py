@@ -190,29 +190,19 @@ def test_search_by_hs_code_prefix(client: Client) -> None:
     assert titles_in(response) == ["Cotton T-shirt"]
 
 
-def test_search_price_range_compares_amounts_in_the_chosen_currency(client: Client) -> None:
+def test_search_price_range_is_in_the_visitors_currency_over_every_listing(
+    client: Client, reference_data: None
+) -> None:
+    # The visitor sees EUR (the default ship-to); USD 1 = EUR 0.865.
     ListingFactory.create(title="Cheap USD", price=Money(Decimal("5.00"), "USD"))
     ListingFactory.create(title="Mid USD", price=Money(Decimal("20.00"), "USD"))
     ListingFactory.create(title="Dear USD", price=Money(Decimal("90.00"), "USD"))
     ListingFactory.create(title="Mid EUR", price=Money(Decimal("20.00"), "EUR"))
 
-    response = client.get(
-        reverse("search"), {"min_price": "10", "max_price": "50", "currency": "USD"}
-    )
+    response = client.get(reverse("search"), {"min_price": "10", "max_price": "50"})
 
-    assert titles_in(response) == ["Mid USD"]
-
-
-def test_search_price_range_without_currency_asks_for_one_and_ignores_the_bounds(
-    client: Client,
-) -> None:
-    ListingFactory.create(title="Cheap USD", price=Money(Decimal("5.00"), "USD"))
-
-    response = client.get(reverse("search"), {"min_price": "10"})
-
-    assert response.status_code == 200
-    assert "Choose the currency of your price range." in text(response)
-    assert titles_in(response) == ["Cheap USD"]
+    assert sorted(titles_in(response)) == ["Mid EUR", "Mid USD"]
+    assert "Price range, in EUR" in text(response)
 
 
 @pytest.mark.parametrize(
@@ -224,7 +214,9 @@ def test_search_price_range_without_currency_asks_for_one_and_ignores_the_bounds
         ("newest", ["Jar", "Bowl", "Vase"]),
     ],
 )
-def test_search_sorts_results(client: Client, sort: str, expected: list[str]) -> None:
+def test_search_sorts_results(
+    client: Client, reference_data: None, sort: str, expected: list[str]
+) -> None:
     ListingFactory.create(title="Vase", price=Money(Decimal("30"), "USD"))
     ListingFactory.create(title="Bowl", price=Money(Decimal("10"), "USD"))
     ListingFactory.create(title="Jar", price=Money(Decimal("50"), "USD"))
@@ -248,14 +240,10 @@ def test_search_without_matches_shows_the_empty_state_and_a_way_to_clear_filters
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        (
-            {"min_price": "abc", "currency": "USD"},
-            "Enter a number using the digits 0-9 and a point",
-        ),
-        ({"max_price": "-4", "currency": "USD"}, "greater than or equal to 0"),
-        ({"min_price": "15", "max_price": "10", "currency": "USD"}, "below the minimum price"),
+        ({"min_price": "abc"}, "Enter a number using the digits 0-9 and a point"),
+        ({"max_price": "-4"}, "greater than or equal to 0"),
+        ({"min_price": "15", "max_price": "10"}, "below the minimum price"),
         ({"origin": "XX"}, "Select a valid choice."),
-        ({"currency": "DOLLARS"}, "Select a valid choice."),
         ({"sort": "cheapest"}, "Select a valid choice."),
         ({"hs": "61a"}, "Enter 2 to 10 digits"),
         ({"chapter": "61", "hs": "6205"}, "not in chapter 61"),
@@ -263,7 +251,7 @@ def test_search_without_matches_shows_the_empty_state_and_a_way_to_clear_filters
     ],
 )
 def test_bad_search_input_shows_a_message_not_an_error_page(
-    client: Client, params: dict[str, str], message: str
+    client: Client, reference_data: None, params: dict[str, str], message: str
 ) -> None:
     ListingFactory.create(title="Batik scarf")
 
@@ -331,8 +319,7 @@ def test_listing_page_shows_what_a_buyer_needs_to_decide(client: Client) -> None
         "Malaysia",
         "Verified seller",
         "621410",
-        "€45.00",
-        "EUR",
+        "EUR 45.00",
         "1,250 g",
         "In stock",
     ):
@@ -416,6 +403,7 @@ def test_sign_up_forms_ask_for_the_right_details(
     assert "Password confirmation" in page
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_buyer_sign_up_creates_a_buyer_and_logs_them_in(client: Client) -> None:
     response = client.post(reverse("signup_buyer"), buyer_signup_data(), follow=True)
 
@@ -428,6 +416,7 @@ def test_buyer_sign_up_creates_a_buyer_and_logs_them_in(client: Client) -> None:
     assert "Your buyer account is ready" in text(response)
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_seller_sign_up_creates_a_seller_logs_them_in_and_invites_a_first_listing(
     client: Client,
 ) -> None:
@@ -443,6 +432,7 @@ def test_seller_sign_up_creates_a_seller_logs_them_in_and_invites_a_first_listin
     assert "Your seller account is ready" in text(response)
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_sign_up_follows_a_safe_next_link_and_ignores_an_offsite_one(client: Client) -> None:
     safe = client.post(reverse("signup_buyer"), {**buyer_signup_data(), "next": "/search/?q=tea"})
     assert safe["Location"] == "/search/?q=tea"
@@ -454,6 +444,7 @@ def test_sign_up_follows_a_safe_next_link_and_ignores_an_offsite_one(client: Cli
     assert offsite["Location"] == reverse("home")
 
 
+@pytest.mark.usefixtures("signup_rates")
 @pytest.mark.parametrize(
     ("url_name", "data"),
     [("signup_buyer", buyer_signup_data()), ("signup_seller", seller_signup_data())],
@@ -604,7 +595,7 @@ def test_my_listings_shows_every_own_listing_with_status_stock_price_and_actions
     assert "Somebody else" not in page
     for badge in ('badge-active">Active', 'badge-draft">Draft', 'badge-archived">Archived'):
         assert badge in page
-    assert "$20.00" in page
+    assert "USD 20.00" in page
     assert reverse("seller_listing_edit", args=[active.pk]) in page
     assert reverse("seller_listing_archive", args=[active.pk]) in page
 

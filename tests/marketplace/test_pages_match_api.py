@@ -11,6 +11,7 @@ from djmoney.money import Money
 from rest_framework.test import APIClient
 
 from marketplace.models import Listing
+from marketplace.templatetags.money import format_money
 from tests.factories import ListingFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def api_quote(lines: list[tuple[Listing, int]], country: str, currency: str) -> 
 
 
 def shown(money: dict[str, str]) -> str:
-    return f"{money['currency']} {money['amount']}"
+    return format_money(money["amount"], money["currency"])
 
 
 def ship_to(client: Client, country: str, currency: str) -> None:

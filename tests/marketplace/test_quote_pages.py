@@ -19,6 +19,7 @@ from customs.landed_cost import QuoteRefused
 from marketplace.cart import SHIP_TO_SESSION_KEY
 from marketplace.models import BuyerProfile, Listing
 from marketplace.quoting import Item, quote_listings
+from marketplace.templatetags.money import format_money
 from tests.factories import BuyerFactory, ListingFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,8 @@ def text(response: Any) -> str:
 
 
 def shown(money: dict[str, str]) -> str:
-    """A money object as pages show it: currency code, space, the engine's amount string."""
-    return f"{money['currency']} {money['amount']}"
+    """A money object as pages show it: the engine's amount in the one page format."""
+    return format_money(money["amount"], money["currency"])
 
 
 def engine_quote(
@@ -193,7 +194,7 @@ def test_listing_page_shows_the_engines_delivered_price_with_explanations(
     assert "EU low-value consignments: flat EUR 3 per tariff subheading" in page
     assert "Belgian VAT" in page
     # The listing's own price is still there.
-    assert "$20.00" in page
+    assert "USD 20.00" in page
 
 
 def test_listing_page_standard_regime_names_the_duty_line(
@@ -297,10 +298,11 @@ def test_a_refused_quote_is_explained_and_the_listing_price_stays(
 
     assert response.status_code == 200
     page = text(response)
-    assert escape(refusal.detail) in page
+    # Buyer words from the refusal code, never the engine's internal sentence.
+    assert escape(refusal.detail) not in page
     assert escape(meaning) in page
     assert f'data-code="{code}"' in page
-    assert "$20.00" in page
+    assert "USD 20.00" in page
     assert "Total delivered" not in page
 
 
@@ -328,7 +330,8 @@ def test_listing_page_without_any_reference_data_still_renders(client: Client) -
     assert response.status_code == 200
     page = text(response)
     assert "Tea bowl" in page
-    assert "No exchange rates have been loaded yet." in page
+    assert "No exchange rates have been loaded yet." not in page
+    assert "The marketplace does not deliver to Belgium yet." in page
 
 
 # --- Listing page: add to cart --------------------------------------------------------------

@@ -237,6 +237,7 @@ def username_held(username: str) -> Iterator[None]:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("signup_rates")
 @pytest.mark.parametrize("usernames", [("bob", "bob"), ("alice", "ALICE")])
 def test_racing_api_sign_ups_for_one_username_answer_400_not_500(
     usernames: tuple[str, str],
@@ -261,6 +262,7 @@ def test_racing_api_sign_ups_for_one_username_answer_400_not_500(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("signup_rates")
 def test_racing_page_sign_ups_differing_only_in_case_show_a_form_error() -> None:
     def sign_up(username: str) -> Callable[[], Any]:
         data = buyer_signup_data(username=username, email=f"{username.lower()}@example.com")
@@ -281,6 +283,7 @@ def test_racing_page_sign_ups_differing_only_in_case_show_a_form_error() -> None
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("signup_rates")
 def test_api_sign_up_refuses_a_username_differing_only_in_case(api_client: APIClient) -> None:
     UserFactory.create(username="dana")
 
@@ -292,6 +295,7 @@ def test_api_sign_up_refuses_a_username_differing_only_in_case(api_client: APICl
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("signup_rates")
 def test_page_sign_up_refuses_a_username_differing_only_in_case(client: Client) -> None:
     UserFactory.create(username="emile")
 

@@ -59,7 +59,7 @@ def test_listing_form_keeps_its_own_negative_stock_message() -> None:
 @pytest.mark.parametrize("value", BAD)
 @pytest.mark.parametrize("field", ["min_price", "max_price"])
 def test_search_price_range_must_be_ascii_decimals(field: str, value: str) -> None:
-    form = ListingSearchForm({field: value, "currency": "EUR"})
+    form = ListingSearchForm({field: value}, currency="EUR")
 
     assert form.errors == {field: [DECIMAL]}
 
@@ -84,9 +84,10 @@ def test_cart_add_names_its_listing_by_ascii_digits(value: str) -> None:
     }
 
 
+@pytest.mark.usefixtures("signup_rates")
 def test_plain_digits_are_read_as_before() -> None:
     assert SellerSignupForm(seller_signup_data(employees="07")).is_valid()
-    search = ListingSearchForm({"min_price": "0.5", "max_price": "12.", "currency": "EUR"})
+    search = ListingSearchForm({"min_price": "0.5", "max_price": "12."}, currency="EUR")
     assert search.is_valid(), search.errors
     assert QuantityForm({"quantity": "3"}).is_valid()
 
