@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from marketplace.views import accounts, cart, seller, storefront
+from marketplace.views import accounts, cart, seller, site, storefront
 
 urlpatterns: list[URLPattern] = [
     path("", storefront.home, name="home"),
@@ -24,4 +24,5 @@ urlpatterns: list[URLPattern] = [
     path("accounts/signup/seller/", accounts.signup_seller, name="signup_seller"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("favicon.ico", site.favicon, name="favicon"),
 ]

@@ -113,6 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+CSRF_FAILURE_VIEW = "marketplace.views.site.csrf_failure"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
