@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django_countries import countries
 
+from ewtp.codes import CURRENCY_CODES
 from marketplace.models import Listing
 from marketplace.quoting import Item
 from payments.selectors import rates_current
@@ -77,6 +78,22 @@ def currencies_quotable() -> list[str]:
     if rates is None:
         return []
     return sorted({rates.base, *rates.rates})
+
+
+def currencies_offered() -> list[str]:
+    """The currencies a buyer or a seller may choose for their profile: those prices can be
+    quoted in, or every ISO 4217 currency while no exchange rates are loaded."""
+    return currencies_quotable() or list(CURRENCY_CODES)
+
+
+def ship_to_forget_if(session: SessionBase, choice: ShipTo) -> bool:
+    """Drop the session's ship-to if it is `choice` (e.g. the old profile default), so the new
+    default applies; a different choice the visitor made stays. True if it was dropped."""
+    stored = session.get(SHIP_TO_SESSION_KEY)
+    if stored == {"country": choice.country, "currency": choice.currency}:
+        del session[SHIP_TO_SESSION_KEY]
+        return True
+    return False
 
 
 def _is_signed_in(user: Any) -> bool:

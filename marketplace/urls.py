@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
-from marketplace.views import accounts, cart, passwords, seller, site, storefront
+from marketplace.views import accounts, cart, passwords, profile, seller, site, storefront
 
 urlpatterns: list[URLPattern] = [
     path("", storefront.home, name="home"),
@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern] = [
     path("accounts/signup/seller/", accounts.signup_seller, name="signup_seller"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/", profile.account, name="account"),
     path(
         "accounts/password/change/",
         passwords.PasswordChangeView.as_view(),
