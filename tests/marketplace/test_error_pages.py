@@ -146,7 +146,7 @@ def test_favicon_ico_leads_browsers_to_the_svg_icon(client: Client) -> None:
     icon = client.get(response["Location"])
     assert icon.status_code == 200
     assert icon["Content-Type"].startswith("image/svg+xml")
-    assert b"<svg" in b"".join(icon.streaming_content)
+    assert b"<svg" in icon.getvalue()
 
 
 def test_favicon_ico_refuses_posts(client: Client) -> None:
