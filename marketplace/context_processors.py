@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from marketplace.cart import ShipTo, cart_items, currencies_quotable, ship_to_default, ship_to_get
 from marketplace.forms.storefront import ShipToForm
 
+SITE_NAME = "eWTP Marketplace"
+
 
 class Shop:
     """The visitor's ship-to choice and cart for the header. Lazy: a page that never shows the
@@ -48,7 +50,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
     return {
-        "site_name": "eWTP Marketplace",
+        "site_name": SITE_NAME,
         "is_seller": signed_in and hasattr(user, "seller_profile"),
         "is_buyer": signed_in and hasattr(user, "buyer_profile"),
         "shop": Shop(request),

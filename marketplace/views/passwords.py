@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 
-SITE_NAME = "eWTP Marketplace"
+from marketplace.context_processors import SITE_NAME
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

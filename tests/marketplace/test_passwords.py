@@ -172,3 +172,9 @@ def test_password_change_with_mismatched_new_passwords_changes_nothing(client: C
     assert response.status_code == 200
     assert "The two password fields didn" in text(response)
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+
+
+def test_login_page_names_the_site_not_the_host(client: Client) -> None:
+    page = text(client.get("/accounts/login/"))
+    assert "New to eWTP Marketplace?" in page
+    assert "testserver" not in page
