@@ -79,6 +79,16 @@ def currencies_quotable() -> list[str]:
     return sorted({rates.base, *rates.rates})
 
 
+def ship_to_forget_if(session: SessionBase, choice: ShipTo) -> bool:
+    """Drop the session's ship-to if it is `choice` (e.g. the old profile default), so the new
+    default applies; a different choice the visitor made stays. True if it was dropped."""
+    stored = session.get(SHIP_TO_SESSION_KEY)
+    if stored == {"country": choice.country, "currency": choice.currency}:
+        del session[SHIP_TO_SESSION_KEY]
+        return True
+    return False
+
+
 def _is_signed_in(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from marketplace.cart import ShipTo, cart_items, currencies_quotable, ship_to_default, ship_to_get
 from marketplace.forms.storefront import ShipToForm
 
+SITE_NAME = "eWTP Marketplace"
+
 
 class Shop:
     """The visitor's ship-to choice and cart for the header. Lazy: a page that never shows the
@@ -44,10 +46,12 @@ class Shop:
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """Who the visitor is, where they ship to and what is in their cart, for the header."""
-    user = request.user
+    # No user when a request fails before the middleware ran (a 400 for an unknown host).
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
     return {
-        "site_name": "eWTP Marketplace",
-        "is_seller": bool(user.is_authenticated and hasattr(user, "seller_profile")),
-        "is_buyer": bool(user.is_authenticated and hasattr(user, "buyer_profile")),
+        "site_name": SITE_NAME,
+        "is_seller": signed_in and hasattr(user, "seller_profile"),
+        "is_buyer": signed_in and hasattr(user, "buyer_profile"),
         "shop": Shop(request),
     }

@@ -1,8 +1,8 @@
 """The currencies an account may choose, and the default a country suggests.
 
-Sign-up (pages and API) offers only currencies with a rate in the current FX table, since
-prices cannot be shown or paid in any other; the default is the country's own currency when it
-has a rate, else USD.
+Sign-up and the account page (pages and API) offer only currencies with a rate in the current FX
+table, since prices cannot be shown or paid in any other (every ISO 4217 currency while no rates
+are loaded); the default is the country's own currency when it has a rate, else USD.
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from collections.abc import Collection
 from babel.numbers import get_territory_currencies
 from django_countries import countries
 
+from ewtp.codes import CURRENCY_CODES
 from marketplace.cart import currencies_quotable
 
 FALLBACK_CURRENCY = "USD"
 
 
 def currencies_offered() -> list[str]:
-    """Currencies with a rate in the current FX table, by code."""
-    return currencies_quotable()
+    """The currencies a buyer or a seller may choose (sign-up, account page, API): those with a
+    rate in the current FX table, or every ISO 4217 currency while no rates are loaded yet."""
+    return currencies_quotable() or list(CURRENCY_CODES)
 
 
 def currency_for_country(country: str, offered: Collection[str] | None = None) -> str:

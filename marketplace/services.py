@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from djmoney.money import Money
 
+from marketplace.currencies import currencies_offered
 from marketplace.models import BuyerProfile, Listing, SellerProfile
 
 # Django's own message for a taken username, used for one that differs only in case too.
@@ -170,3 +172,146 @@ def seller_deactivate(*, seller: SellerProfile) -> int:
 def sellers_verify(*, sellers: QuerySet[SellerProfile]) -> int:
     """Mark sellers as checked by an operator; returns how many were unverified before."""
     return sellers.filter(verified=False).update(verified=True)
+
+
+# --- Account changes (the account page and PATCH /api/v1/{buyers,sellers}/me/) -------------------
+
+
+def _currency_check(code: str, *, current: str) -> None:
+    """A new currency must be one prices can be quoted in (currencies.currencies_offered,
+    the rule sign-up follows too); the current one stays allowed even if its rate has gone."""
+    if code != current and code not in currencies_offered():
+        raise ValidationError(
+            f"Prices can't be shown in {code} yet: there is no exchange rate for it. "
+            "Choose another currency.",
+            code="no_rate",
+        )
+
+
+def _profile_checked(
+    profile: BuyerProfile | SellerProfile, *, country: str, currency_field: str, currency: str
+) -> None:
+    """Validate the new country and currency on a copy, so a refusal leaves `profile` as it is."""
+    candidate = copy.copy(profile)
+    candidate.country = country
+    setattr(candidate, currency_field, currency)
+    errors: dict[str, list[str]] = {}
+    try:
+        candidate.clean_fields(
+            exclude=[
+                f.name
+                for f in type(profile)._meta.fields
+                if f.name not in ("country", currency_field)
+            ]
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if currency_field not in errors:
+        try:
+            _currency_check(currency, current=getattr(profile, currency_field))
+        except ValidationError as error:
+            errors[currency_field] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _email_checked(user: User, email: str) -> str:
+    email = User.objects.normalize_email(email.strip())
+    if not email:
+        # Password reset links are sent there, so an account keeps one.
+        raise ValidationError({"email": ["Enter your email address."]})
+    try:
+        return str(User._meta.get_field("email").clean(email, user))
+    except ValidationError as error:
+        raise ValidationError({"email": list(error.messages)}) from error
+
+
+def _profile_save(
+    profile: BuyerProfile | SellerProfile, *, country: str, currency_field: str, currency: str
+) -> None:
+    profile.country = country
+    setattr(profile, currency_field, currency)
+    # Only these columns: an operator's concurrent change (verified, employees) is kept.
+    profile.save(update_fields=["country", currency_field])
+
+
+def buyer_profile_update(
+    *, buyer: BuyerProfile, country: str, preferred_currency: str
+) -> BuyerProfile:
+    """Change where a buyer ships to and the currency they see prices in. Raises
+    ValidationError keyed `country` / `preferred_currency` (nothing saved)."""
+    fields = {
+        "country": country,
+        "currency_field": "preferred_currency",
+        "currency": preferred_currency,
+    }
+    _profile_checked(buyer, **fields)
+    _profile_save(buyer, **fields)
+    return buyer
+
+
+def seller_profile_update(
+    *, seller: SellerProfile, country: str, payout_currency: str
+) -> SellerProfile:
+    """Change a seller's country and payout currency; employees and verified are not theirs to
+    change (operators check them). Raises ValidationError keyed `country` / `payout_currency`."""
+    fields = {"country": country, "currency_field": "payout_currency", "currency": payout_currency}
+    _profile_checked(seller, **fields)
+    _profile_save(seller, **fields)
+    return seller
+
+
+def user_email_update(*, user: User, email: str) -> User:
+    """Change a user's email address. Raises ValidationError keyed `email` (nothing saved)."""
+    user.email = _email_checked(user, email)
+    user.save(update_fields=["email"])
+    return user
+
+
+@transaction.atomic
+def account_update(
+    *,
+    user: User,
+    email: str | None = None,
+    buyer_country: str | None = None,
+    preferred_currency: str | None = None,
+    seller_country: str | None = None,
+    payout_currency: str | None = None,
+) -> User:
+    """Change a user's email and the country and currency of each profile they have, all or
+    nothing (None keeps a value). Raises one ValidationError keyed by these argument names with
+    every mistake at once; then nothing is saved and the instances are left as they were."""
+    errors: dict[str, list[str]] = {}
+    if email is not None:
+        try:
+            email = _email_checked(user, email)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    changes: list[tuple[BuyerProfile | SellerProfile, str, str, str]] = []
+    wanted = [
+        ("buyer_profile", "buyer_country", buyer_country, "preferred_currency", preferred_currency),
+        ("seller_profile", "seller_country", seller_country, "payout_currency", payout_currency),
+    ]
+    for accessor, country_key, country, currency_field, currency in wanted:
+        profile = getattr(user, accessor, None)
+        if profile is None or (country is None and currency is None):
+            continue
+        country = str(profile.country.code) if country is None else country
+        currency = str(getattr(profile, currency_field)) if currency is None else currency
+        try:
+            _profile_checked(
+                profile, country=country, currency_field=currency_field, currency=currency
+            )
+        except ValidationError as error:
+            for name, texts in error.message_dict.items():
+                errors.setdefault(country_key if name == "country" else name, []).extend(texts)
+        else:
+            changes.append((profile, country, currency_field, currency))
+    if errors:
+        raise ValidationError(errors)
+    if email is not None and email != user.email:
+        user.email = email
+        user.save(update_fields=["email"])
+    for profile, country, currency_field, currency in changes:
+        _profile_save(profile, country=country, currency_field=currency_field, currency=currency)
+    return user

@@ -1,8 +1,18 @@
 from __future__ import annotations
 
+from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
-from marketplace.views import accounts, cart, delivery, seller, storefront
+from marketplace.views import (
+    accounts,
+    cart,
+    delivery,
+    passwords,
+    profile,
+    seller,
+    site,
+    storefront,
+)
 
 urlpatterns: list[URLPattern] = [
     path("", storefront.home, name="home"),
@@ -25,4 +35,32 @@ urlpatterns: list[URLPattern] = [
     path("accounts/signup/seller/", accounts.signup_seller, name="signup_seller"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/", profile.account, name="account"),
+    path(
+        "accounts/password/change/",
+        passwords.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("favicon.ico", site.favicon, name="favicon"),
 ]

@@ -136,6 +136,26 @@ class BuyerPrivate(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class BuyerProfileInput(serializers.Serializer):
+    """PATCH /buyers/me/: either field or both; other keys are ignored."""
+
+    country = CountryCodeField(required=False, help_text="Where your orders are delivered.")
+    preferred_currency = CurrencyCodeField(
+        required=False,
+        help_text="Prices are shown in it; a new one needs an exchange rate (see /quotes/).",
+    )
+
+
+class SellerProfileInput(serializers.Serializer):
+    """PATCH /sellers/me/: either field or both. `employees` and `verified` are operators' to
+    change and, like any other key, ignored."""
+
+    country = CountryCodeField(required=False, help_text="Where your business is registered.")
+    payout_currency = CurrencyCodeField(
+        required=False, help_text="Earnings are paid out in it; a new one needs an exchange rate."
+    )
+
+
 # --- listings ---------------------------------------------------------------------------------
 
 

@@ -32,10 +32,12 @@ from marketplace.api.permissions import (
 )
 from marketplace.api.serializers import (
     BuyerPrivate,
+    BuyerProfileInput,
     BuyerRegisterInput,
     ListingInput,
     ListingOutput,
     SellerPrivate,
+    SellerProfileInput,
     SellerPublic,
     SellerRegisterInput,
     TokenSerializer,
@@ -108,6 +110,27 @@ class SellerViewSet(
             raise Http404("You have no seller profile.")
         return Response(SellerPrivate(seller).data)
 
+    @extend_schema(
+        summary="Change your seller profile's country or payout currency",
+        description="`employees` and `verified` are checked by operators and cannot be changed "
+        "here. A new payout currency must have an exchange rate loaded.",
+        request=SellerProfileInput,
+        responses={200: SellerPrivate, **errors(400, 401, 404)},
+    )
+    @me.mapping.patch
+    def me_update(self, request: Request) -> Response:
+        seller = seller_of(request.user)
+        if seller is None:
+            raise Http404("You have no seller profile.")
+        data = SellerProfileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        seller = services.seller_profile_update(
+            seller=seller,
+            country=data.validated_data.get("country", str(seller.country.code)),
+            payout_currency=data.validated_data.get("payout_currency", seller.payout_currency),
+        )
+        return Response(SellerPrivate(seller).data)
+
 
 @extend_schema_view(
     create=extend_schema(
@@ -153,6 +176,28 @@ class BuyerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[BuyerProfi
         buyer = buyer_of(request.user)
         if buyer is None:
             raise Http404("You have no buyer profile.")
+        return Response(BuyerPrivate(buyer).data)
+
+    @extend_schema(
+        summary="Change your buyer profile's country or preferred currency",
+        description="A new preferred currency must have an exchange rate loaded.",
+        request=BuyerProfileInput,
+        responses={200: BuyerPrivate, **errors(400, 401, 404)},
+    )
+    @me.mapping.patch
+    def me_update(self, request: Request) -> Response:
+        buyer = buyer_of(request.user)
+        if buyer is None:
+            raise Http404("You have no buyer profile.")
+        data = BuyerProfileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        buyer = services.buyer_profile_update(
+            buyer=buyer,
+            country=data.validated_data.get("country", str(buyer.country.code)),
+            preferred_currency=data.validated_data.get(
+                "preferred_currency", buyer.preferred_currency
+            ),
+        )
         return Response(BuyerPrivate(buyer).data)
 
 

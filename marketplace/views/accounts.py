@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from marketplace.context_processors import SITE_NAME
 from marketplace.forms.accounts import BuyerSignupForm, SellerSignupForm, SignupForm
 from marketplace.views.common import safe_next
 
@@ -58,6 +59,8 @@ def signup_seller(request: HttpRequest) -> HttpResponse:
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    # Django's view sets site_name to the host name (no django.contrib.sites); keep the site's.
+    extra_context = {"site_name": SITE_NAME}
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
