@@ -8,7 +8,6 @@ operators' group has no permission for, and then answers 403 to everything.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,18 +17,18 @@ from typing import Any
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
+from django.db.models import Field as DjangoField
 from django.db.models import Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
-from djmoney.money import Money
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from customs.models import TariffRow
-from ehubs.models import Corridor, CustomsUnion, Hub
+from ehubs.models import Hub
 from ehubs.services import hub_operator_group_ensure
 from marketplace import services
-from marketplace.models import BuyerProfile, Listing, SellerProfile
+from marketplace.models import Listing, SellerProfile
 from payments.models import FxRate, RateTable
 from tests.ehubs.factories import CorridorFactory, CustomsUnionFactory, HubFactory
 from tests.factories import BuyerFactory, ListingFactory, SellerFactory, UserFactory
@@ -390,7 +389,12 @@ SAVES = {"saves all": None, "saves nothing": set(), "saves status only": {"statu
 def _snapshot(obj: Model, fields: set[str]) -> dict[str, Any]:
     fresh = _reload(obj)
     assert fresh is not None
-    return {name: obj._meta.get_field(name).value_from_object(fresh) for name in fields}
+    values: dict[str, Any] = {}
+    for name in fields:
+        model_field = obj._meta.get_field(name)
+        assert isinstance(model_field, DjangoField), name
+        values[name] = model_field.value_from_object(fresh)
+    return values
 
 
 def _field_names(edits: dict[str, Any]) -> set[str]:
