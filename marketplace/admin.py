@@ -163,6 +163,8 @@ class SellerProfileAdmin(admin.ModelAdmin):
         "created",
     )
     inlines = (ListingInline,)
+    # Explicit: the listing count's GROUP BY drops Meta.ordering (the autocomplete pages by it).
+    ordering = ("company_name", "pk")
     actions = ("mark_verified", "mark_unverified")
     list_per_page = 50
 
