@@ -1,8 +1,9 @@
 """Operator screens for the e-road.
 
 Superusers edit everything. A hub operator (a staff user in `Hub.operators`, in the "Hub
-operators" group) sees every hub, corridor and union read-only, and adds or changes only the
-corridors that leave a hub they operate.
+operators" group) sees every hub, corridor and union read-only (the network is public, though
+not who operates the other hubs), and adds or changes only the corridors that leave a hub they
+operate.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ class HubAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Hub]:
         return super().get_queryset(request).prefetch_related("countries")
+
+    def get_exclude(self, request: HttpRequest, obj: Hub | None = None) -> Any:
+        # The network is public; who runs another hub is not.
+        exclude = tuple(super().get_exclude(request, obj) or ())
+        return exclude if request.user.is_superuser else (*exclude, "operators")
 
     @admin.display(description="serves")
     def served(self, hub: Hub) -> str:

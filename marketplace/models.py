@@ -43,6 +43,16 @@ class SellerProfile(models.Model):
     verified = models.BooleanField(
         default=False, help_text="Checked by an operator; unverified sellers get customs review."
     )
+    # Who verified and when (services.sellers_verify). PROTECT: the operator who vouched for a
+    # seller is never deleted from under the record; staff who leave are deactivated instead.
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sellers_verified",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
     payout_currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
     created = models.DateTimeField(auto_now_add=True)
 
@@ -50,6 +60,11 @@ class SellerProfile(models.Model):
         ordering = ["company_name"]
         constraints = [
             models.CheckConstraint(condition=Q(employees__gte=1), name="seller_employees_gte_1"),
+            # An unverified seller carries no verification record.
+            models.CheckConstraint(
+                condition=Q(verified=True) | Q(verified_by__isnull=True, verified_at__isnull=True),
+                name="seller_unverified_has_no_record",
+            ),
         ]
         indexes = [models.Index(fields=["country"])]
 

@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 
+from ehubs.selectors import operator_countries
 from marketplace.converted_prices import price_in, price_within
-from marketplace.models import HOLD_MONEY, Listing, SellerProfile
+from marketplace.models import HOLD_MONEY, BuyerProfile, Listing, SellerProfile
 from marketplace.quoting import Quotable
 from payments.selectors import rates_current
 
@@ -155,3 +157,33 @@ def listings_featured(*, limit: int = 12) -> QuerySet[Listing]:
 
 def listings_of_seller(*, seller: SellerProfile) -> QuerySet[Listing]:
     return Listing.objects.filter(seller=seller).order_by("status", "-updated", "-id")
+
+
+# --- Hub scope: what an operator sees in admin (ehubs.selectors.operator_countries) ----------
+
+
+def sellers_operated(
+    *, user: AbstractBaseUser | AnonymousUser, sellers: QuerySet[SellerProfile] | None = None
+) -> QuerySet[SellerProfile]:
+    """The sellers (of `sellers`, default all) based in a country `user`'s hubs serve."""
+    sellers = SellerProfile.objects.all() if sellers is None else sellers
+    countries = operator_countries(user=user)
+    return sellers if countries is None else sellers.filter(country__in=countries)
+
+
+def listings_operated(
+    *, user: AbstractBaseUser | AnonymousUser, listings: QuerySet[Listing] | None = None
+) -> QuerySet[Listing]:
+    """The listings (of `listings`, default all) whose seller is one of `sellers_operated`."""
+    listings = Listing.objects.all() if listings is None else listings
+    countries = operator_countries(user=user)
+    return listings if countries is None else listings.filter(seller__country__in=countries)
+
+
+def buyers_operated(
+    *, user: AbstractBaseUser | AnonymousUser, buyers: QuerySet[BuyerProfile] | None = None
+) -> QuerySet[BuyerProfile]:
+    """Buyers `user` may see: all for a superuser, none for an operator (orders through their
+    hubs will grant them the buyers of those orders)."""
+    buyers = BuyerProfile.objects.all() if buyers is None else buyers
+    return buyers if operator_countries(user=user) is None else buyers.none()

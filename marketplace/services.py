@@ -169,9 +169,37 @@ def seller_deactivate(*, seller: SellerProfile) -> int:
     )
 
 
-def sellers_verify(*, sellers: QuerySet[SellerProfile]) -> int:
-    """Mark sellers as checked by an operator; returns how many were unverified before."""
-    return sellers.filter(verified=False).update(verified=True)
+@transaction.atomic
+def sellers_verify(*, sellers: QuerySet[SellerProfile], by: User) -> list[int]:
+    """Mark the unverified ones of `sellers` as checked by `by`, now; sellers already verified
+    keep their record (idempotent). Returns the ids of the sellers this verified."""
+    pks = _seller_pks_locked(sellers=sellers, verified=False)
+    SellerProfile.objects.filter(pk__in=pks, verified=False).update(
+        verified=True, verified_by=by, verified_at=timezone.now()
+    )
+    return pks
+
+
+@transaction.atomic
+def sellers_unverify(*, sellers: QuerySet[SellerProfile]) -> list[int]:
+    """Withdraw the verification of the verified ones of `sellers`, clearing who and when (the
+    admin history keeps who withdrew it). Returns the ids of the sellers this unverified."""
+    pks = _seller_pks_locked(sellers=sellers, verified=True)
+    SellerProfile.objects.filter(pk__in=pks, verified=True).update(
+        verified=False, verified_by=None, verified_at=None
+    )
+    return pks
+
+
+def _seller_pks_locked(*, sellers: QuerySet[SellerProfile], verified: bool) -> list[int]:
+    # `sellers` may be annotated (admin counts listings); FOR UPDATE needs a plain query.
+    selected = list(sellers.order_by().values_list("pk", flat=True))
+    return list(
+        SellerProfile.objects.select_for_update()
+        .filter(pk__in=selected, verified=verified)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 # --- Account changes (the account page and PATCH /api/v1/{buyers,sellers}/me/) -------------------
