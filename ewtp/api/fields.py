@@ -8,6 +8,7 @@ which `extend_schema_field` cannot express, hence a field extension rather than 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from ewtp.codes import COUNTRY_CODE_SET, COUNTRY_CODES, CURRENCY_CODE_SET, CURRENCY_CODES
-from payments.money import minor_units, money_dict, quantize
+from payments.money import minor_units, money_dict
 
 if TYPE_CHECKING:
     from drf_spectacular.openapi import AutoSchema
@@ -56,6 +57,9 @@ class CurrencyCodeField(_CodeField):
     default_error_messages = {
         "invalid_choice": '"{input}" must be an ISO 4217 currency code, e.g. "EUR".'
     }
+
+
+_DECIMAL_STRING = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 class MoneyField(serializers.Field):
@@ -98,7 +102,8 @@ class MoneyField(serializers.Field):
             self.fail("positive")
         if amount.adjusted() >= self.max_whole_digits:
             self.fail("max_whole_digits", max=self.max_whole_digits)
-        if quantize(amount, currency) != amount:
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > minor_units(currency):
             self.fail("decimal_places", places=minor_units(currency), code=currency)
         return Money(amount, currency)
 
@@ -106,8 +111,12 @@ class MoneyField(serializers.Field):
         # bool is an int subclass: `true` is not an amount.
         if isinstance(raw, bool) or not isinstance(raw, str | int | float):
             self.fail("amount")
-        text = str(raw).strip()
+        text = str(raw) if isinstance(raw, str) else repr(raw)
         if len(text) > 50:
+            self.fail("amount")
+        # Strings as the schema's pattern gives them: digits and a point, no sign, exponent or
+        # spaces (Decimal would also take " 5", "+5" and "1e3").
+        if isinstance(raw, str) and not _DECIMAL_STRING.fullmatch(text):
             self.fail("amount")
         try:
             amount = Decimal(text)
@@ -116,6 +125,59 @@ class MoneyField(serializers.Field):
         if not amount.is_finite():
             self.fail("amount")
         return amount
+
+
+def _currencies_by_minor_units() -> dict[int, list[str]]:
+    groups: dict[int, list[str]] = {}
+    for code in CURRENCY_CODES:
+        groups.setdefault(minor_units(code), []).append(code)
+    return dict(sorted(groups.items()))
+
+
+def _money_request_schema(
+    auto_schema: AutoSchema, whole: int, places: int, codes: list[str]
+) -> dict[str, Any]:
+    """Money input for the currencies with `places` decimals: what MoneyField accepts."""
+    fraction = rf"(\.[0-9]{{1,{places}}})?" if places else ""
+    return {
+        "type": "object",
+        "properties": {
+            "amount": {
+                "oneOf": [
+                    # Greater than 0: at least one non-zero digit.
+                    {
+                        "type": "string",
+                        "pattern": rf"^(?=[0-9.]*[1-9])[0-9]{{1,{whole}}}{fraction}$",
+                    },
+                    {
+                        "type": "number",
+                        "exclusiveMinimum": True,
+                        "minimum": 0,
+                        "exclusiveMaximum": True,
+                        "maximum": 10**whole,
+                        "multipleOf": 10**-places if places else 1,
+                    },
+                ],
+                "description": (
+                    f"Greater than 0, with at most {whole} digits before the point and "
+                    f"{places} after it: a decimal string (preferred) or a JSON number."
+                ),
+                "example": "12.34",
+            },
+            # A component of its own: drf-spectacular's enum hook would merge inline enums of
+            # the same property name into one.
+            "currency": _component(
+                auto_schema,
+                f"CurrencyCodeWith{places}Decimals",
+                {
+                    "type": "string",
+                    "enum": codes,
+                    "description": f"ISO 4217 codes of currencies with {places} decimals.",
+                },
+            ),
+        },
+        "required": ["amount", "currency"],
+    }
 
 
 def _component(auto_schema: AutoSchema, name: str, schema: dict[str, Any]) -> dict[str, str]:
@@ -181,18 +243,17 @@ class MoneyFieldExtension(OpenApiSerializerFieldExtension):
             }
             name, description = "Money", "An amount of money."
         else:
-            amount = {
-                "oneOf": [
-                    {"type": "string", "pattern": rf"^[0-9]{{1,{whole}}}(\.[0-9]+)?$"},
-                    {"type": "number", "minimum": 0, "exclusiveMinimum": True},
-                ],
-                "description": (
-                    "Greater than 0, a decimal string (preferred) or a JSON number, with no more "
-                    "decimals than the currency has (JPY 0, EUR 2, KWD 3)."
-                ),
-                "example": "12.34",
-            }
-            name, description = "MoneyRequest", "An amount of money; extra keys are ignored."
+            return _component(
+                auto_schema,
+                "MoneyRequest",
+                {
+                    "description": "An amount of money; extra keys are ignored.",
+                    "oneOf": [
+                        _money_request_schema(auto_schema, whole, places, codes)
+                        for places, codes in _currencies_by_minor_units().items()
+                    ],
+                },
+            )
         return _component(
             auto_schema,
             name,

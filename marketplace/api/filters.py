@@ -6,12 +6,15 @@ Every parameter is checked by a form field first, so a malformed value is a 400 
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django_countries import countries
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from ewtp.api.fields import CountryCodeField, CurrencyCodeField
@@ -32,8 +35,43 @@ DEFAULT_ORDERING = "-created"
 MAX_BIGINT = 9_223_372_036_854_775_807
 
 
+AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,4})?$"
+
+
+class WholeNumberField(forms.IntegerField):
+    """ASCII digits only: forms.IntegerField also takes " 5 " and "5.0", which the schema's
+    `integer` does not."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value not in self.empty_values and not (
+            isinstance(value, str) and value.isascii() and value.isdigit()
+        ):
+            raise forms.ValidationError("Enter a whole number.", code="invalid")
+        return super().to_python(value)
+
+
+class AmountField(forms.DecimalField):
+    """A price bound exactly as the schema's pattern gives it: no sign, exponent or spaces."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value not in self.empty_values and not (
+            isinstance(value, str) and re.fullmatch(AMOUNT_PATTERN, value)
+        ):
+            raise forms.ValidationError(
+                "Enter an amount of up to 10 digits and 4 decimals, e.g. 12.50.", code="invalid"
+            )
+        return super().to_python(value)
+
+
 class IntegerFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
+
+
+class AmountFilter(filters.NumberFilter):
+    field_class = AmountField
+
+
+AMOUNT_SCHEMA = {"type": "string", "pattern": AMOUNT_PATTERN, "example": "12.50"}
 
 
 class ListingFilter(filters.FilterSet):
@@ -47,15 +85,16 @@ class ListingFilter(filters.FilterSet):
     )
     hs_prefix = extend_schema_field({"type": "string", "pattern": "^[0-9]{1,10}$"})(
         filters.CharFilter(
+            strip=False,
             validators=[RegexValidator(r"^[0-9]{1,10}$", "Enter 1 to 10 digits, e.g. 6109.")],
             help_text="HS codes starting with these digits.",
         )
     )
-    min_price = filters.NumberFilter(
-        max_digits=14, decimal_places=4, help_text="Lowest price amount, inclusive."
+    min_price = extend_schema_field(AMOUNT_SCHEMA)(
+        AmountFilter(max_digits=14, decimal_places=4, help_text="Lowest price amount, inclusive.")
     )
-    max_price = filters.NumberFilter(
-        max_digits=14, decimal_places=4, help_text="Highest price amount, inclusive."
+    max_price = extend_schema_field(AMOUNT_SCHEMA)(
+        AmountFilter(max_digits=14, decimal_places=4, help_text="Highest price amount, inclusive.")
     )
     currency = extend_schema_field(CurrencyCodeField())(
         filters.ChoiceFilter(
@@ -64,7 +103,7 @@ class ListingFilter(filters.FilterSet):
             "ordering compare like with like.",
         )
     )
-    seller = extend_schema_field(OpenApiTypes.INT)(
+    seller = extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_BIGINT})(
         IntegerFilter(min_value=1, max_value=MAX_BIGINT, help_text="Seller id.")
     )
     status = filters.ChoiceFilter(

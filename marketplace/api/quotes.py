@@ -32,7 +32,9 @@ MAX_QUANTITY = 10_000
 
 
 class QuoteLineInput(serializers.Serializer):
-    listing = serializers.IntegerField(min_value=1, help_text="The id of an active listing.")
+    listing = serializers.IntegerField(
+        min_value=1, max_value=MAX_DB_INT, help_text="The id of an active listing."
+    )
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
@@ -41,7 +43,12 @@ class QuoteInput(serializers.Serializer):
 
     destination_country = CountryCodeField()
     currency = CurrencyCodeField()
-    lines = QuoteLineInput(many=True, help_text=f"1 to {MAX_LINES} lines.")
+    lines = serializers.ListField(
+        child=QuoteLineInput(),
+        min_length=1,
+        max_length=MAX_LINES,
+        help_text=f"1 to {MAX_LINES} lines.",
+    )
     date = serializers.DateField(
         required=False, help_text="Selects the rules in force (default: today)."
     )
@@ -151,17 +158,13 @@ def _whole_number(
 ) -> int:
     if value is None:
         problems[name] = [REQUIRED]
-    elif isinstance(value, bool) or not isinstance(value, int | str):
+    elif isinstance(value, bool) or not isinstance(value, int):
+        # A JSON integer, as the schema says: not "2", 2.0 or true.
         problems[name] = [f"Give the {name} as a whole number."]
+    elif not low <= value <= high:
+        problems[name] = [f"Ensure the {name} is between {low} and {high:,}."]
     else:
-        try:
-            number = int(value)
-        except ValueError:
-            problems[name] = [f"Give the {name} as a whole number."]
-            return 0
-        if not low <= number <= high:
-            problems[name] = [f"Ensure the {name} is between {low} and {high:,}."]
-        return number
+        return value
     return 0
 
 

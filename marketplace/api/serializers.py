@@ -7,17 +7,31 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from ewtp.api.fields import (
     CountryCodeField,
     CurrencyCodeField,
     MoneyField,
 )
+from ewtp.api.inputs import JSONTypedInput, TextField
 from ewtp.codes import MAX_DB_INT
 from marketplace.models import HS_CODE_VALIDATOR, BuyerProfile, Listing, SellerProfile
 
+# Django's own username rule, checked here so the schema states it; `\Z`, not `$`, which would
+# let a trailing newline through.
+USERNAME_VALIDATOR = RegexValidator(
+    r"^[\w.@+-]+\Z", "Enter a username of letters, digits and @ . + - _ only."
+)
+
 # --- auth -------------------------------------------------------------------------------------
+
+
+class TokenInput(JSONTypedInput, AuthTokenSerializer):
+    username = TextField(write_only=True)
 
 
 class TokenSerializer(serializers.Serializer):
@@ -27,10 +41,28 @@ class TokenSerializer(serializers.Serializer):
 # --- accounts ---------------------------------------------------------------------------------
 
 
-class _AccountInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
-        write_only=True, trim_whitespace=False, max_length=128, style={"input_type": "password"}
+# The password validators' rules a schema can state: at least 8 characters (Django's
+# MinimumLengthValidator), not all digits, no NUL; "too common" and "too similar" it cannot.
+PASSWORD_SCHEMA = {
+    "type": "string",
+    "format": "password",
+    "writeOnly": True,
+    "minLength": 8,
+    "maxLength": 128,
+    "pattern": r"^[^\x00]*[^\d\x00][^\x00]*$",
+}
+
+
+class _AccountInput(JSONTypedInput):
+    username = serializers.CharField(
+        max_length=150,
+        validators=[USERNAME_VALIDATOR],
+        help_text="Letters, digits and @ . + - _ only.",
+    )
+    password = extend_schema_field(PASSWORD_SCHEMA)(
+        serializers.CharField(
+            write_only=True, trim_whitespace=False, max_length=128, style={"input_type": "password"}
+        )
     )
     email = serializers.EmailField(max_length=254)
     country = CountryCodeField()
@@ -47,7 +79,7 @@ class _AccountInput(serializers.Serializer):
 
 
 class SellerRegisterInput(_AccountInput):
-    company_name = serializers.CharField(max_length=200)
+    company_name = TextField(max_length=200)
     employees = serializers.IntegerField(
         min_value=1, max_value=MAX_DB_INT, help_text="Number of staff, the owner included."
     )
@@ -105,13 +137,13 @@ class BuyerPrivate(serializers.ModelSerializer):
 # --- listings ---------------------------------------------------------------------------------
 
 
-class ListingInput(serializers.Serializer):
+class ListingInput(JSONTypedInput):
     """Create (every required field) or, with `partial=True`, PATCH (any subset).
 
     Unknown keys, `seller` included, are ignored: the seller is always the requesting user.
     """
 
-    title = serializers.CharField(max_length=200)
+    title = TextField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     hs_code = serializers.CharField(
         validators=[HS_CODE_VALIDATOR],

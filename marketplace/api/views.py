@@ -10,7 +10,6 @@ from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
@@ -36,6 +35,7 @@ from marketplace.api.serializers import (
     SellerPrivate,
     SellerPublic,
     SellerRegisterInput,
+    TokenInput,
     TokenSerializer,
 )
 from marketplace.models import BuyerProfile, Listing, SellerProfile
@@ -47,13 +47,14 @@ if TYPE_CHECKING:
 @extend_schema(
     tags=["auth"],
     summary="Exchange a username and password for an API token",
-    request=AuthTokenSerializer,
+    request=TokenInput,
     responses={200: TokenSerializer, **ERRORS_400},
 )
 class TokenObtainView(ObtainAuthToken):
     # No authentication: a stale token or session must not stand in the way of logging in.
     authentication_classes = ()
     parser_classes = (StrictJSONParser, FormParser)
+    serializer_class = TokenInput
 
 
 @extend_schema_view(
