@@ -19,7 +19,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from ewtp.codes import COUNTRY_CODE_SET, COUNTRY_CODES, CURRENCY_CODE_SET, CURRENCY_CODES
-from payments.money import minor_units, money_dict
+from payments.money import minor_units, money_dict, quantize
 
 if TYPE_CHECKING:
     from drf_spectacular.openapi import AutoSchema
@@ -59,6 +59,7 @@ class CurrencyCodeField(_CodeField):
     }
 
 
+MAX_AMOUNT_TEXT = 50
 _DECIMAL_STRING = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
@@ -102,8 +103,7 @@ class MoneyField(serializers.Field):
             self.fail("positive")
         if amount.adjusted() >= self.max_whole_digits:
             self.fail("max_whole_digits", max=self.max_whole_digits)
-        exponent = amount.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > minor_units(currency):
+        if quantize(amount, currency) != amount:
             self.fail("decimal_places", places=minor_units(currency), code=currency)
         return Money(amount, currency)
 
@@ -112,7 +112,7 @@ class MoneyField(serializers.Field):
         if isinstance(raw, bool) or not isinstance(raw, str | int | float):
             self.fail("amount")
         text = str(raw) if isinstance(raw, str) else repr(raw)
-        if len(text) > 50:
+        if len(text) > MAX_AMOUNT_TEXT:
             self.fail("amount")
         # Strings as the schema's pattern gives them: digits and a point, no sign, exponent or
         # spaces (Decimal would also take " 5", "+5" and "1e3").
@@ -138,7 +138,8 @@ def _money_request_schema(
     auto_schema: AutoSchema, whole: int, places: int, codes: list[str]
 ) -> dict[str, Any]:
     """Money input for the currencies with `places` decimals: what MoneyField accepts."""
-    fraction = rf"(\.[0-9]{{1,{places}}})?" if places else ""
+    # Trailing zeros are no extra decimals: "12.3400" EUR is 12.34.
+    fraction = rf"(\.[0-9]{{1,{places}}}0*)?" if places else r"(\.0+)?"
     return {
         "type": "object",
         "properties": {
@@ -148,6 +149,7 @@ def _money_request_schema(
                     {
                         "type": "string",
                         "pattern": rf"^(?=[0-9.]*[1-9])[0-9]{{1,{whole}}}{fraction}$",
+                        "maxLength": MAX_AMOUNT_TEXT,
                     },
                     {
                         "type": "number",

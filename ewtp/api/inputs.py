@@ -68,7 +68,7 @@ class JSONTypedInput(serializers.Serializer):
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
             if wrong and isinstance(exc.detail, dict):
-                raise serializers.ValidationError({**exc.detail, **wrong}) from exc
+                raise serializers.ValidationError({**wrong, **exc.detail}) from exc
             raise
         if wrong:
             raise serializers.ValidationError(wrong)

@@ -122,7 +122,7 @@ def api_data(db: Any) -> Iterator[dict[str, Any]]:
 @schema.parametrize()
 @schema.given(data=st.data())
 @settings(
-    max_examples=50,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -256,10 +256,18 @@ def test_filters_are_kept_in_page_links(api_client: APIClient) -> None:
     assert "origin_country=VN" in body["next"]
 
 
-def test_page_size_is_capped_at_100(api_client: APIClient) -> None:
+def test_page_size_100_is_the_largest_page(api_client: APIClient) -> None:
     ListingFactory.create_batch(101)
 
-    assert len(api_client.get(LISTINGS, {"page_size": "500"}).json()["results"]) == 100
+    assert len(api_client.get(LISTINGS, {"page_size": "100"}).json()["results"]) == 100
+
+
+@pytest.mark.parametrize("page_size", ["101", "500", "0", "-1", "abc", "2.0", " 2"])
+def test_a_page_size_out_of_range_is_a_400(api_client: APIClient, page_size: str) -> None:
+    response = api_client.get(LISTINGS, {"page_size": page_size})
+
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["Enter a page size from 1 to 100."]}
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "２"])

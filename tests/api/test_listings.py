@@ -87,7 +87,7 @@ def test_the_seller_comes_from_the_login_not_the_body(
     assert response.json()["id"] != 4242 or Listing.objects.get().seller == seller
 
 
-@pytest.mark.parametrize("amount", [12.34, "12.34", "12.3400", " 12.34 ", 12])
+@pytest.mark.parametrize("amount", [12.34, "12.34", "12.3400", 12])
 def test_a_price_amount_may_be_a_string_or_a_number(seller_client: APIClient, amount: Any) -> None:
     price = {"amount": amount, "currency": "USD"}
 
@@ -204,7 +204,7 @@ MONEY_SHAPE = 'Enter money as an object: {"amount": "12.34", "currency": "EUR"}.
         ),
         (
             "price",
-            {"amount": "1e12", "currency": "EUR"},
+            {"amount": "12345678901", "currency": "EUR"},
             "Ensure the amount has no more than 10 digits before the point.",
         ),
         ("price", "12.34 EUR", MONEY_SHAPE),
