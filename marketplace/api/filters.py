@@ -53,7 +53,7 @@ class WholeNumberField(forms.IntegerField):
 class AmountField(forms.DecimalField):
     """A price bound exactly as the schema's pattern gives it: no sign, exponent or spaces."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value not in self.empty_values and not (
             isinstance(value, str) and re.fullmatch(AMOUNT_PATTERN, value)
         ):

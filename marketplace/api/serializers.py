@@ -8,7 +8,6 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
@@ -41,28 +40,20 @@ class TokenSerializer(serializers.Serializer):
 # --- accounts ---------------------------------------------------------------------------------
 
 
-# The password validators' rules a schema can state: at least 8 characters (Django's
-# MinimumLengthValidator), not all digits, no NUL; "too common" and "too similar" it cannot.
-PASSWORD_SCHEMA = {
-    "type": "string",
-    "format": "password",
-    "writeOnly": True,
-    "minLength": 8,
-    "maxLength": 128,
-    "pattern": r"^[^\x00]*[^\d\x00][^\x00]*$",
-}
-
-
 class _AccountInput(JSONTypedInput):
     username = serializers.CharField(
         max_length=150,
         validators=[USERNAME_VALIDATOR],
         help_text="Letters, digits and @ . + - _ only.",
     )
-    password = extend_schema_field(PASSWORD_SCHEMA)(
-        serializers.CharField(
-            write_only=True, trim_whitespace=False, max_length=128, style={"input_type": "password"}
-        )
+    # min_length: Django's MinimumLengthValidator, stated in the schema; "too common", "too like
+    # the username" and "all digits" are the validators' to judge.
+    password = serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        min_length=8,
+        max_length=128,
+        style={"input_type": "password"},
     )
     email = serializers.EmailField(max_length=254)
     country = CountryCodeField()

@@ -294,3 +294,21 @@ def test_a_page_past_the_end_is_a_404(api_client: APIClient) -> None:
 
     assert response.status_code == 404
     assert list(response.json()) == ["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"min_price": "1e3"}, "min_price"),
+        ({"max_price": "-5"}, "max_price"),
+        ({"seller": "5.0"}, "seller"),
+        ({"hs_prefix": " 6109"}, "hs_prefix"),
+    ],
+)
+def test_filter_values_outside_the_schema_are_a_400(
+    api_client: APIClient, params: dict[str, str], field: str
+) -> None:
+    response = api_client.get(LISTINGS, params)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
