@@ -79,7 +79,7 @@ def listings_search(
     if query.currency:
         qs = qs.filter(price_currency=query.currency.upper())
     bounded = query.min_price is not None or query.max_price is not None
-    if bounded and query.price_currency:
+    if bounded:  # with no rate table and no currency, no listing can be placed in bounds
         qs = qs.filter(price_within(target, rates, low=query.min_price, high=query.max_price))
     if query.seller is not None:
         qs = qs.filter(seller_id=query.seller)

@@ -9,6 +9,7 @@ which `extend_schema_field` cannot express, hence a field extension rather than 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -101,6 +102,10 @@ class StrictDecimalField(serializers.DecimalField):
         return result
 
 
+MAX_AMOUNT_TEXT = 50
+_DECIMAL_STRING = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
 class MoneyField(serializers.Field):
     """Money as `{"amount": "12.34", "currency": "EUR"}`.
 
@@ -167,6 +172,61 @@ class MoneyField(serializers.Field):
         return amount
 
 
+def _currencies_by_minor_units() -> dict[int, list[str]]:
+    groups: dict[int, list[str]] = {}
+    for code in CURRENCY_CODES:
+        groups.setdefault(minor_units(code), []).append(code)
+    return dict(sorted(groups.items()))
+
+
+def _money_request_schema(
+    auto_schema: AutoSchema, whole: int, places: int, codes: list[str]
+) -> dict[str, Any]:
+    """Money input for the currencies with `places` decimals: what MoneyField accepts."""
+    # Trailing zeros are no extra decimals: "12.3400" EUR is 12.34.
+    fraction = rf"(\.[0-9]{{1,{places}}}0*)?" if places else r"(\.0+)?"
+    return {
+        "type": "object",
+        "properties": {
+            "amount": {
+                "oneOf": [
+                    # Greater than 0: at least one non-zero digit.
+                    {
+                        "type": "string",
+                        "pattern": rf"^(?=[0-9.]*[1-9])[0-9]{{1,{whole}}}{fraction}$",
+                        "maxLength": MAX_AMOUNT_TEXT,
+                    },
+                    {
+                        "type": "number",
+                        "exclusiveMinimum": True,
+                        "minimum": 0,
+                        "exclusiveMaximum": True,
+                        "maximum": 10**whole,
+                        "multipleOf": 10**-places if places else 1,
+                    },
+                ],
+                "description": (
+                    f"Greater than 0, with at most {whole} digits before the point and "
+                    f"{places} after it: a decimal string (preferred) or a JSON number."
+                ),
+                "example": "12.34",
+            },
+            # A component of its own: drf-spectacular's enum hook would merge inline enums of
+            # the same property name into one.
+            "currency": _component(
+                auto_schema,
+                f"CurrencyCodeWith{places}Decimals",
+                {
+                    "type": "string",
+                    "enum": codes,
+                    "description": f"ISO 4217 codes of currencies with {places} decimals.",
+                },
+            ),
+        },
+        "required": ["amount", "currency"],
+    }
+
+
 def _component(auto_schema: AutoSchema, name: str, schema: dict[str, Any]) -> dict[str, str]:
     component = ResolvedComponent(
         name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
@@ -230,18 +290,17 @@ class MoneyFieldExtension(OpenApiSerializerFieldExtension):
             }
             name, description = "Money", "An amount of money."
         else:
-            amount = {
-                "oneOf": [
-                    {"type": "string", "pattern": rf"^[0-9]{{1,{whole}}}(\.[0-9]+)?$"},
-                    {"type": "number", "minimum": 0, "exclusiveMinimum": True},
-                ],
-                "description": (
-                    "Greater than 0, a decimal string (preferred) or a JSON number, with no more "
-                    "decimals than the currency has (JPY 0, EUR 2, KWD 3)."
-                ),
-                "example": "12.34",
-            }
-            name, description = "MoneyRequest", "An amount of money; extra keys are ignored."
+            return _component(
+                auto_schema,
+                "MoneyRequest",
+                {
+                    "description": "An amount of money; extra keys are ignored.",
+                    "oneOf": [
+                        _money_request_schema(auto_schema, whole, places, codes)
+                        for places, codes in _currencies_by_minor_units().items()
+                    ],
+                },
+            )
         return _component(
             auto_schema,
             name,

@@ -8,15 +8,13 @@ from rest_framework.pagination import PageNumberPagination as _Base
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from ewtp.numbers import WHOLE_NUMBER_MESSAGE, integer_parse
-
 
 class PageNumberPagination(_Base):
     """`{"count", "next", "previous", "results"}`; `?page=` and `?page_size=` (≤ 100).
 
-    A page that is not a whole number from 1 is a 400 `{"page": [...]}`; a page past the end is
-    a 404. A `page_size` that is not written with the digits 0-9 is a 400 `{"page_size": [...]}`;
-    one out of range falls back to the default (or is capped at 100).
+    A page that is not a whole number from 1 (or `last`) is a 400 `{"page": [...]}`; a page past
+    the end is a 404. A `page_size` that is not a whole number from 1 to 100 is a 400
+    `{"page_size": [...]}`, as the schema says, rather than a silent fallback.
     """
 
     page_size = 20
@@ -31,20 +29,35 @@ class PageNumberPagination(_Base):
             raise ValidationError({self.page_query_param: ["Enter a page number from 1."]})
         return raw
 
-    def get_page_size(self, request: Request) -> int | None:
+    def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw and integer_parse(raw, signed=False) is None:
-            raise ValidationError({self.page_size_query_param: [WHOLE_NUMBER_MESSAGE]})
-        return super().get_page_size(request)
+        if raw is None or raw == "":
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise ValidationError(
+                {self.page_size_query_param: [f"Enter a page size from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
-                parameter["schema"]["minimum"] = 1
+                parameter["schema"] = {
+                    "oneOf": [
+                        {"type": "integer", "minimum": 1},
+                        {"type": "string", "enum": list(self.last_page_strings)},
+                    ]
+                }
+                parameter["description"] = "A page number from 1, or `last`."
             elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                }
                 parameter["description"] = (
                     f"Number of results per page, {self.page_size} unless given; "
-                    f"at most {self.max_page_size}."
+                    f"from 1 to {self.max_page_size}."
                 )
         return parameters

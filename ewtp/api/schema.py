@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from ewtp.api.errors import RuleRefused
+from ewtp.api.inputs import NO_NUL_PATTERN
 
 if TYPE_CHECKING:
     from drf_spectacular.openapi import AutoSchema
@@ -95,3 +96,44 @@ class ThrottledAutoSchema(openapi.AutoSchema):
                 "description": "Seconds to wait before trying again.",
             }
         return headers
+
+
+def _no_nul(schema: Any) -> None:
+    """Say on every free-text request string that NUL is refused, as every text field does."""
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not ({"pattern", "enum", "format"} & set(schema)):
+        schema["pattern"] = NO_NUL_PATTERN
+    for key in ("properties",):
+        for child in (schema.get(key) or {}).values():
+            _no_nul(child)
+    for key in ("oneOf", "anyOf", "allOf"):
+        for child in schema.get(key) or []:
+            _no_nul(child)
+    for key in ("items", "additionalProperties"):
+        _no_nul(schema.get(key))
+
+
+def postprocess_request_rules(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular hook: rules every request follows, stated once for every endpoint.
+
+    - Request strings (bodies, query parameters) refuse NUL characters, as Django's form and
+      serializer text fields do.
+    - An optional query parameter sent empty (`?page=&hs_prefix=`) counts as absent, as the
+      pagination and django-filter do: `allowEmptyValue`.
+    """
+    for name, component in (result.get("components", {}).get("schemas") or {}).items():
+        if name.endswith("Request"):
+            _no_nul(component)
+    for path in (result.get("paths") or {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters") or []:
+                if parameter.get("in") == "query":
+                    _no_nul(parameter.get("schema"))
+                    if not parameter.get("required"):
+                        parameter["allowEmptyValue"] = True
+            for media in (operation.get("requestBody") or {}).get("content", {}).values():
+                _no_nul(media.get("schema"))
+    return result

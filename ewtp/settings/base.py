@@ -233,6 +233,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ewtp.api.schema.postprocess_request_rules",
+    ],
 }
 
 # Celery: with no broker configured, tasks run in-process (eager) so the whole journey still

@@ -6,15 +6,11 @@ Every parameter is checked by a form field first, so a malformed value is a 400 
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.db.models.expressions import OrderBy
 from django_countries import countries
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from ewtp.api.fields import CountryCodeField, CurrencyCodeField
@@ -45,14 +41,10 @@ class DecimalFilter(filters.NumberFilter):
     field_class = StrictDecimalField
 
 
-class ListingFilterForm(forms.Form):
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        bounded = cleaned.get("min_price") is not None or cleaned.get("max_price") is not None
-        if bounded and not cleaned.get("currency"):
-            # A bare number means nothing across currencies.
-            self.add_error("currency", "Give the currency of min_price and max_price.")
-        return cleaned
+# Price bounds as StrictDecimalField reads them: ASCII digits, at most 10 before the point and 4
+# after it (the column), no sign.
+AMOUNT_PATTERN = r"^([0-9]{1,10}(\.[0-9]{0,4})?|\.[0-9]{1,4})$"
+AMOUNT_SCHEMA = {"type": "string", "pattern": AMOUNT_PATTERN, "example": "12.50"}
 
 
 class ListingFilter(filters.FilterSet):
@@ -66,27 +58,34 @@ class ListingFilter(filters.FilterSet):
     )
     hs_prefix = extend_schema_field({"type": "string", "pattern": "^[0-9]{1,10}$"})(
         filters.CharFilter(
+            strip=False,
             validators=[RegexValidator(r"^[0-9]{1,10}$", "Enter 1 to 10 digits, e.g. 6109.")],
             help_text="HS codes starting with these digits.",
         )
     )
-    min_price = DecimalFilter(
-        max_digits=14,
-        decimal_places=4,
-        help_text="Lowest price, inclusive, in `currency` (required with it).",
+    min_price = extend_schema_field(AMOUNT_SCHEMA)(
+        DecimalFilter(
+            min_value=0,
+            max_digits=14,
+            decimal_places=4,
+            help_text="Lowest price, inclusive, in `currency` (else the FX table's base).",
+        )
     )
-    max_price = DecimalFilter(
-        max_digits=14,
-        decimal_places=4,
-        help_text="Highest price, inclusive, in `currency` (required with it).",
+    max_price = extend_schema_field(AMOUNT_SCHEMA)(
+        DecimalFilter(
+            min_value=0,
+            max_digits=14,
+            decimal_places=4,
+            help_text="Highest price, inclusive, in `currency` (else the FX table's base).",
+        )
     )
     currency = extend_schema_field(CurrencyCodeField())(
         filters.ChoiceFilter(
             choices=CURRENCY_CHOICES,
             help_text="The currency of min_price/max_price and of price ordering: every "
             "listing's price is converted into it with the current FX table. Listings whose "
-            "currency has no rate are left out by the bounds and sort last. Without it, price "
-            "ordering converts into the table's base currency.",
+            "currency has no rate are left out by the bounds and sort last. Without it, bounds "
+            "and price ordering use the table's base currency.",
         )
     )
     price_currency = extend_schema_field(CurrencyCodeField())(
@@ -94,7 +93,7 @@ class ListingFilter(filters.FilterSet):
             choices=CURRENCY_CHOICES, help_text="Only listings priced in this currency."
         )
     )
-    seller = extend_schema_field(OpenApiTypes.INT)(
+    seller = extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_BIGINT})(
         IntegerFilter(min_value=1, max_value=MAX_BIGINT, help_text="Seller id.")
     )
     status = filters.ChoiceFilter(
@@ -109,7 +108,6 @@ class ListingFilter(filters.FilterSet):
     class Meta:
         model = Listing
         fields: list[str] = []
-        form = ListingFilterForm
 
     def filter_queryset(self, queryset: QuerySet[Listing]) -> QuerySet[Listing]:
         data = self.form.cleaned_data

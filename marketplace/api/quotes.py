@@ -25,7 +25,6 @@ from ewtp.api.fields import (
 from ewtp.api.parsers import StrictJSONParser
 from ewtp.api.schema import errors
 from ewtp.codes import COUNTRY_CODE_SET, CURRENCY_CODE_SET, MAX_DB_INT
-from ewtp.numbers import WHOLE_NUMBER_MESSAGE, integer_parse
 from marketplace.quoting import Quotable, quote_quotables
 from marketplace.selectors import listings_quotable
 
@@ -34,7 +33,9 @@ MAX_QUANTITY = 10_000
 
 
 class QuoteLineInput(serializers.Serializer):
-    listing = StrictIntegerField(min_value=1, help_text="The id of an active listing.")
+    listing = StrictIntegerField(
+        min_value=1, max_value=MAX_DB_INT, help_text="The id of an active listing."
+    )
     quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
@@ -43,7 +44,12 @@ class QuoteInput(serializers.Serializer):
 
     destination_country = CountryCodeField()
     currency = CurrencyCodeField()
-    lines = QuoteLineInput(many=True, help_text=f"1 to {MAX_LINES} lines.")
+    lines = serializers.ListField(
+        child=QuoteLineInput(),
+        min_length=1,
+        max_length=MAX_LINES,
+        help_text=f"1 to {MAX_LINES} lines.",
+    )
     date = serializers.DateField(
         required=False, help_text="Selects the rules in force (default: today)."
     )
@@ -153,17 +159,13 @@ def _whole_number(
 ) -> int:
     if value is None:
         problems[name] = [REQUIRED]
-    elif isinstance(value, bool) or not isinstance(value, int | str):
+    elif isinstance(value, bool) or not isinstance(value, int):
+        # A JSON integer, as the schema says: not "2", 2.0 or true.
         problems[name] = [f"Give the {name} as a whole number."]
+    elif not low <= value <= high:
+        problems[name] = [f"Ensure the {name} is between {low} and {high:,}."]
     else:
-        # A JSON integer, or a string of ASCII digits as StrictIntegerField reads it.
-        number = value if isinstance(value, int) else integer_parse(value, signed=True)
-        if number is None:
-            problems[name] = [WHOLE_NUMBER_MESSAGE]
-            return 0
-        if not low <= number <= high:
-            problems[name] = [f"Ensure the {name} is between {low} and {high:,}."]
-        return number
+        return value
     return 0
 
 

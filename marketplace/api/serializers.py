@@ -7,7 +7,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from ewtp.api.fields import (
     CountryCodeField,
@@ -15,11 +17,22 @@ from ewtp.api.fields import (
     MoneyField,
     StrictIntegerField,
 )
+from ewtp.api.inputs import JSONTypedInput, TextField
 from ewtp.codes import MAX_DB_INT
 from marketplace.currencies import currencies_offered, currency_for_country, no_rate_error
 from marketplace.models import HS_CODE_VALIDATOR, BuyerProfile, Listing, SellerProfile
 
+# Django's own username rule, checked here so the schema states it; `\Z`, not `$`, which would
+# let a trailing newline through.
+USERNAME_VALIDATOR = RegexValidator(
+    r"^[\w.@+-]+\Z", "Enter a username of letters, digits and @ . + - _ only."
+)
+
 # --- auth -------------------------------------------------------------------------------------
+
+
+class TokenInput(JSONTypedInput, AuthTokenSerializer):
+    username = TextField(write_only=True)
 
 
 class TokenSerializer(serializers.Serializer):
@@ -29,10 +42,20 @@ class TokenSerializer(serializers.Serializer):
 # --- accounts ---------------------------------------------------------------------------------
 
 
-class _AccountInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+class _AccountInput(JSONTypedInput):
+    username = serializers.CharField(
+        max_length=150,
+        validators=[USERNAME_VALIDATOR],
+        help_text="Letters, digits and @ . + - _ only.",
+    )
+    # min_length: Django's MinimumLengthValidator, stated in the schema; "too common", "too like
+    # the username" and "all digits" are the validators' to judge.
     password = serializers.CharField(
-        write_only=True, trim_whitespace=False, max_length=128, style={"input_type": "password"}
+        write_only=True,
+        trim_whitespace=False,
+        min_length=8,
+        max_length=128,
+        style={"input_type": "password"},
     )
     email = serializers.EmailField(max_length=254)
     country = CountryCodeField()
@@ -66,7 +89,7 @@ class _CurrencyDefault:
 class SellerRegisterInput(_CurrencyDefault, _AccountInput):
     currency_field = "payout_currency"
 
-    company_name = serializers.CharField(max_length=200)
+    company_name = TextField(max_length=200)
     employees = StrictIntegerField(
         min_value=1, max_value=MAX_DB_INT, help_text="Number of staff, the owner included."
     )
@@ -159,13 +182,13 @@ class SellerProfileInput(serializers.Serializer):
 # --- listings ---------------------------------------------------------------------------------
 
 
-class ListingInput(serializers.Serializer):
+class ListingInput(JSONTypedInput):
     """Create (every required field) or, with `partial=True`, PATCH (any subset).
 
     Unknown keys, `seller` included, are ignored: the seller is always the requesting user.
     """
 
-    title = serializers.CharField(max_length=200)
+    title = TextField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     hs_code = serializers.CharField(
         validators=[HS_CODE_VALIDATOR],

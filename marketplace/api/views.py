@@ -10,7 +10,6 @@ from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -40,6 +39,7 @@ from marketplace.api.serializers import (
     SellerProfileInput,
     SellerPublic,
     SellerRegisterInput,
+    TokenInput,
     TokenSerializer,
 )
 from marketplace.models import BuyerProfile, Listing, SellerProfile
@@ -51,13 +51,15 @@ if TYPE_CHECKING:
 @extend_schema(
     tags=["auth"],
     summary="Exchange a username and password for an API token",
-    request=AuthTokenSerializer,
+    request=TokenInput,
     responses={200: TokenSerializer, **errors(400, 429)},
 )
 class TokenObtainView(ObtainAuthToken):
     # No authentication: a stale token or session must not stand in the way of logging in.
     authentication_classes = ()
     parser_classes = (StrictJSONParser, FormParser)
+    serializer_class = TokenInput
+
     # ObtainAuthToken turns throttling off; the anonymous limit applies here as everywhere.
     throttle_classes = (AnonThrottle, UserThrottle)
 

@@ -10,6 +10,7 @@ from djmoney.money import Money
 from rest_framework.test import APIClient
 
 from marketplace.models import Listing, SellerProfile
+from payments.services import rates_import
 from tests.factories import ListingFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,11 +126,22 @@ def test_price_currency_keeps_only_listings_priced_in_it(api_client: APIClient) 
     assert titles(api_client, price_currency="EUR", currency="EUR", min_price="1000") == []
 
 
-def test_price_bounds_without_a_currency_are_a_400(api_client: APIClient) -> None:
-    response = api_client.get(LISTINGS, {"min_price": "10"})
+def test_price_bounds_without_a_currency_are_in_the_rate_tables_base(
+    api_client: APIClient,
+) -> None:
+    rates_import(data={"base": "USD", "date": "2026-11-23", "rates": {"EUR": "0.8000"}})
+    ListingFactory.create(title="Euro", price=eur("10.00"))  # USD 12.50
 
-    assert response.status_code == 400
-    assert response.json() == {"currency": ["Give the currency of min_price and max_price."]}
+    assert titles(api_client, min_price="12.50") == ["Euro"]
+    assert titles(api_client, min_price="12.51") == []
+    assert titles(api_client, min_price="12.51", currency="EUR") == []
+    assert titles(api_client, max_price="10", currency="EUR") == ["Euro"]
+
+
+def test_price_bounds_match_nothing_before_any_rates_are_loaded(api_client: APIClient) -> None:
+    ListingFactory.create(title="Euro", price=eur("10.00"))
+
+    assert titles(api_client, min_price="1") == []
 
 
 def test_seller(api_client: APIClient, seller: SellerProfile) -> None:
@@ -265,10 +277,18 @@ def test_filters_are_kept_in_page_links(api_client: APIClient) -> None:
     assert "origin_country=VN" in body["next"]
 
 
-def test_page_size_is_capped_at_100(api_client: APIClient) -> None:
+def test_page_size_100_is_the_largest_page(api_client: APIClient) -> None:
     ListingFactory.create_batch(101)
 
-    assert len(api_client.get(LISTINGS, {"page_size": "500"}).json()["results"]) == 100
+    assert len(api_client.get(LISTINGS, {"page_size": "100"}).json()["results"]) == 100
+
+
+@pytest.mark.parametrize("page_size", ["101", "500", "0", "-1", "abc", "2.0", " 2"])
+def test_a_page_size_out_of_range_is_a_400(api_client: APIClient, page_size: str) -> None:
+    response = api_client.get(LISTINGS, {"page_size": page_size})
+
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["Enter a page size from 1 to 100."]}
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "２"])
@@ -295,3 +315,21 @@ def test_a_page_past_the_end_is_a_404(api_client: APIClient) -> None:
 
     assert response.status_code == 404
     assert list(response.json()) == ["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"min_price": "1e3"}, "min_price"),
+        ({"max_price": "-5"}, "max_price"),
+        ({"seller": "5.0"}, "seller"),
+        ({"hs_prefix": " 6109"}, "hs_prefix"),
+    ],
+)
+def test_filter_values_outside_the_schema_are_a_400(
+    api_client: APIClient, params: dict[str, str], field: str
+) -> None:
+    response = api_client.get(LISTINGS, params)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]

@@ -414,3 +414,22 @@ def test_unknown_listing_ids_are_404s(api_client: APIClient, pk: str) -> None:
     response = api_client.get(f"{LISTINGS}{pk}/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("stock", "5", "Enter a whole number (a JSON integer)."),
+        ("weight_grams", 100.0, "Enter a whole number using the digits 0-9."),
+        ("title", 5, "Enter a string."),
+        ("title", "   ", "This field may not be blank."),
+    ],
+)
+def test_a_value_of_another_json_type_than_the_schema_says_is_a_400(
+    seller_client: APIClient, field: str, value: Any, message: str
+) -> None:
+    response = seller_client.post(LISTINGS, listing_body(**{field: value}), format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
+    assert not Listing.objects.exists()

@@ -53,7 +53,10 @@ NO_AMOUNT = 'The "amount" is required: enter {"amount": "12.34", "currency": "EU
         ({"amount": "Infinity", "currency": "EUR"}, NOT_A_NUMBER),
         ({"amount": [], "currency": "EUR"}, NOT_A_NUMBER),
         ({"amount": "1" * 60, "currency": "EUR"}, NOT_A_NUMBER),
+        # Exponents, signs and spaces are not in the schema's pattern: refused as not decimals.
         ({"amount": "1e-30", "currency": "EUR"}, NOT_A_NUMBER),
+        ({"amount": " 12.34 ", "currency": "EUR"}, NOT_A_NUMBER),
+        ({"amount": "+5", "currency": "EUR"}, NOT_A_NUMBER),
         (
             {"amount": "0.001", "currency": "EUR"},
             "Ensure the amount has no more than 2 decimal places for EUR.",

@@ -195,6 +195,8 @@ def test_prohibited_refusal_names_the_line_and_the_rule(cn_goods: dict[str, List
         ({"quantity": 0}, "lines[0].quantity"),
         ({"quantity": -2}, "lines[0].quantity"),
         ({"quantity": 10**12}, "lines[0].quantity"),
+        ({"quantity": "2"}, "lines[0].quantity"),  # the schema says integer: no digit strings
+        ({"quantity": 2.0}, "lines[0].quantity"),
         ({"currency": "XYZ"}, "currency"),
         ({"currency": "JPY"}, "currency"),  # valid ISO code, but no rate loaded
         ({"destination_country": "XX"}, "destination_country"),

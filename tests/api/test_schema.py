@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 import yaml
 from rest_framework.test import APIClient
+
+from marketplace.api.filters import AMOUNT_PATTERN
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +72,49 @@ def test_swagger_ui_is_served_without_external_cdn(api_client: APIClient) -> Non
     assert external == []
     assert "cdn.jsdelivr" not in html
     assert "unpkg.com" not in html
+
+
+def _schema(api_client: APIClient) -> Any:
+    return yaml.safe_load(api_client.get("/api/schema/").content)
+
+
+def test_the_schema_states_the_quote_line_limits(api_client: APIClient) -> None:
+    lines = _schema(api_client)["components"]["schemas"]["QuoteInputRequest"]["properties"]["lines"]
+
+    assert (lines["minItems"], lines["maxItems"]) == (1, 100)
+
+
+def test_the_schema_types_and_bounds_the_page_parameters(api_client: APIClient) -> None:
+    params = {
+        p["name"]: p for p in _schema(api_client)["paths"]["/api/v1/listings/"]["get"]["parameters"]
+    }
+
+    assert params["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
+    assert {"type": "integer", "minimum": 1} in params["page"]["schema"]["oneOf"]
+    assert params["min_price"]["schema"]["pattern"] == AMOUNT_PATTERN
+    assert params["search"]["allowEmptyValue"] is True
+
+
+def test_the_schema_gives_money_input_the_decimals_of_its_currency(api_client: APIClient) -> None:
+    schemas = _schema(api_client)["components"]["schemas"]
+    by_places = {
+        branch["properties"]["currency"]["$ref"].rsplit("/", 1)[1]: branch["properties"]["amount"]
+        for branch in schemas["MoneyRequest"]["oneOf"]
+    }
+
+    assert "JPY" in schemas["CurrencyCodeWith0Decimals"]["enum"]
+    assert "EUR" in schemas["CurrencyCodeWith2Decimals"]["enum"]
+    two = by_places["CurrencyCodeWith2Decimals"]["oneOf"]
+    assert two[0]["pattern"] == r"^(?=[0-9.]*[1-9])[0-9]{1,10}(\.[0-9]{1,2}0*)?$"
+    assert two[1]["multipleOf"] == 0.01
+
+
+def test_the_schema_states_account_and_text_rules(api_client: APIClient) -> None:
+    seller = _schema(api_client)["components"]["schemas"]["SellerRegisterInputRequest"][
+        "properties"
+    ]
+
+    assert seller["username"]["pattern"] == r"^[\w.@+-]+$"
+    assert seller["password"]["minLength"] == 8
+    assert seller["company_name"]["pattern"] == r"^[^\x00]*[^\s\x00][^\x00]*$"
+    assert seller["email"]["format"] == "email"
