@@ -264,13 +264,7 @@ class BuyerProfileAdmin(admin.ModelAdmin):
 # What a listing's seller wrote: read-only for hub operators (see the module docstring).
 LISTING_SELLERS_FIELDS = (
     "seller",
-    "title",
-    "description",
-    "hs_code",
-    "origin_country",
-    "price",
-    "stock",
-    "weight_grams",
+    *(name for name in services.LISTING_EDITABLE if name != "status"),
 )
 
 
