@@ -259,7 +259,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes announces its configuration on every start; lockouts are WARNINGs.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Demo logins printed by `make run` (created by `manage.py seed_demo`).
