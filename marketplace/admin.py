@@ -34,6 +34,7 @@ from django_countries.filters import CountryFilter
 from customs.hs import HS_CHAPTERS
 from marketplace import selectors, services
 from marketplace.models import BuyerProfile, Listing, SellerProfile
+from marketplace.templatetags.money import format_money
 
 admin.site.site_header = "eWTP Marketplace administration"
 admin.site.site_title = "eWTP Marketplace admin"
@@ -110,11 +111,16 @@ class SellerVerifiedFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _price_shown(listing: Listing) -> str:
+    """The price as every page shows money (marketplace.templatetags.money)."""
+    return format_money(listing.price.amount, str(listing.price.currency))
+
+
 class ListingInline(admin.TabularInline):
     """A seller's listings, read-only: edit them on the listing's own page."""
 
     model = Listing
-    fields = ("title", "hs_code", "price", "stock", "status", "updated")
+    fields = ("title", "hs_code", "price_shown", "stock", "status", "updated")
     readonly_fields = fields
     ordering = ("status", "title")
     extra = 0
@@ -123,6 +129,10 @@ class ListingInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="price")
+    def price_shown(self, obj: Listing) -> str:
+        return _price_shown(obj)
 
 
 @admin.register(SellerProfile)
@@ -277,7 +287,7 @@ class ListingAdmin(admin.ModelAdmin):
         "hs_subheading",
         "hs_chapter",
         "origin_country",
-        "price",
+        "price_shown",
         "stock",
         "weight_grams",
         "status",
@@ -296,6 +306,10 @@ class ListingAdmin(admin.ModelAdmin):
     readonly_fields = ("created", "updated")
     actions = ("archive_selected",)
     list_per_page = 50
+
+    @admin.display(description="price", ordering="price")
+    def price_shown(self, obj: Listing) -> str:
+        return _price_shown(obj)
 
     @admin.display(description="HS 2022 subheading")
     def hs_subheading(self, obj: Listing) -> str:

@@ -283,3 +283,15 @@ def test_admin_works_on_the_seeded_demo_catalogue(admin_client: Client) -> None:
     client = Client()
     client.force_login(operator)
     assert client.get(_changelist("listing")).status_code == 200
+
+
+def test_listing_prices_in_admin_are_formatted_as_on_every_page(admin_client: Client) -> None:
+    listing = ListingFactory.create(title="Lacquer bowl", price=Money("4500000", "VND"))
+
+    changelist = admin_client.get(_changelist("listing")).content.decode()
+    seller_page = admin_client.get(
+        reverse("admin:marketplace_sellerprofile_change", args=[listing.seller_id])
+    ).content.decode()
+
+    assert "VND 4,500,000" in changelist
+    assert "VND 4,500,000" in seller_page
