@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from customs.api.serializers import HsCodeDetailOutput, HsCodeOutput, hs_code_data
 from customs.nomenclature import Match, nomenclature
+from ewtp.api.inputs import NOT_BLANK_PATTERN
 from ewtp.api.schema import ERRORS_404, errors
 
 MAX_SEARCH = 200
@@ -21,12 +22,12 @@ SEARCH_REQUIRED = (
 
 SEARCH = OpenApiParameter(
     "search",
-    {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH},
+    {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH, "pattern": NOT_BLANK_PATTERN},
     required=True,
     description=(
         "Words describing the goods (`cotton t-shirt`: ranked, best first; plurals and "
         "`t-shirt`/`tshirt`/`t shirt` alike), or digits (`6109`: the subheadings starting with "
-        "them, in code order). Missing or empty is a 400."
+        "them, in code order). Missing, blank or holding a NUL character is a 400."
     ),
 )
 CODE = OpenApiParameter(
@@ -58,10 +59,13 @@ class HsCodeViewSet(viewsets.GenericViewSet):
     serializer_class = HsCodeOutput
 
     def list(self, request: Request) -> Response:
-        query = request.query_params.get("search", "").strip()
+        raw = request.query_params.get("search", "")
+        query = raw.strip()
         if not query:
             raise ValidationError({"search": [SEARCH_REQUIRED]})
-        if len(query) > MAX_SEARCH:
+        if "\x00" in raw:
+            raise ValidationError({"search": ["Null characters are not allowed."]})
+        if len(raw) > MAX_SEARCH:
             raise ValidationError(
                 {"search": [f"Ensure this field has no more than {MAX_SEARCH} characters."]}
             )

@@ -148,7 +148,9 @@ class MoneyField(serializers.Field):
             self.fail("max_whole_digits", max=self.max_whole_digits)
         if quantize(amount, currency) != amount:
             self.fail("decimal_places", places=minor_units(currency), code=currency)
-        return Money(amount, currency)
+        # Lossless (checked above): "12.5000" is stored as 12.50, so trailing zeros the schema
+        # allows never count against the column's digits.
+        return Money(quantize(amount, currency), currency)
 
     def _decimal(self, raw: Any) -> Decimal:
         # bool is an int subclass: `true` is not an amount.

@@ -18,9 +18,11 @@ from rest_framework import serializers
 if TYPE_CHECKING:
     from drf_spectacular.openapi import AutoSchema
 
-# Python's `\s` is what str.strip() removes, so "one character that is neither whitespace nor
-# NUL" is exactly "not blank after trimming" (DRF trims, then refuses blanks and NULs).
-NOT_BLANK_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+# What str.strip() removes (DRF trims, then refuses blanks and NULs), written out: regex engines
+# other than Python's (a client's, a schema fuzzer's) read `\s` as fewer characters.
+PY_WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# "One character that is neither whitespace nor NUL": exactly "not blank after trimming".
+NOT_BLANK_PATTERN = rf"^[^\x00]*[^{PY_WHITESPACE}\x00][^\x00]*$"
 NO_NUL_PATTERN = r"^[^\x00]*$"
 
 _TYPE_MESSAGES = {
@@ -76,7 +78,14 @@ class JSONTypedInput(serializers.Serializer):
 
 
 class TextField(serializers.CharField):
-    """A required, trimmed, non-blank string (titles, names)."""
+    """A required, trimmed, non-blank string (titles, names). `max_length` counts what was sent,
+    as the schema's maxLength does, not what is left after trimming."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        value: str = super().to_internal_value(data)
+        return value
 
 
 class TextFieldExtension(OpenApiSerializerFieldExtension):

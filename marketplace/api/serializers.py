@@ -45,6 +45,8 @@ class TokenSerializer(serializers.Serializer):
 class _AccountInput(JSONTypedInput):
     username = serializers.CharField(
         max_length=150,
+        # Not trimmed: "ana\t" is refused as the schema's pattern says, not quietly made "ana".
+        trim_whitespace=False,
         validators=[USERNAME_VALIDATOR],
         help_text="Letters, digits and @ . + - _ only.",
     )

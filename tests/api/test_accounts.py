@@ -301,3 +301,39 @@ def test_an_omitted_currency_follows_the_country_when_it_has_a_rate_else_usd(
 
     assert response.status_code == 201
     assert response.json()["preferred_currency"] == expected
+
+
+@pytest.mark.parametrize("username", ["ana\t", " ana", "ana\n"])
+def test_a_username_with_surrounding_whitespace_is_refused_not_trimmed(
+    api_client: APIClient, username: str
+) -> None:
+    body = {
+        "username": username,
+        "password": "Tall-Lantern-Harbour-81",
+        "email": "ana@example.com",
+        "country": "BE",
+    }
+    response = api_client.post("/api/v1/buyers/", body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["username"]
+    assert not User.objects.filter(username__iexact="ana").exists()
+
+
+def test_a_company_name_over_200_characters_is_refused_even_if_trimming_would_shorten_it(
+    api_client: APIClient,
+) -> None:
+    body = {
+        "username": "weaver",
+        "password": "Tall-Lantern-Harbour-81",
+        "email": "w@example.com",
+        "company_name": "\x1e" + "W" * 200,
+        "country": "BE",
+        "employees": 3,
+    }
+    response = api_client.post("/api/v1/sellers/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "company_name": ["Ensure this field has no more than 200 characters."]
+    }

@@ -3,6 +3,7 @@ by the listings and quotes APIs."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -221,3 +222,27 @@ def test_a_listing_with_national_digits_is_described_by_its_subheading(
     assert response.json()["hs_description"] == (
         "T-shirts, singlets and other vests; of cotton, knitted or crocheted"
     )
+
+
+@pytest.mark.parametrize(
+    ("search", "message"),
+    [
+        ("   ", "Give words to search for"),
+        ("tea\x00", "Null characters are not allowed."),
+        ("tea" + " " * 200, "no more than 200 characters"),
+    ],
+)
+def test_a_blank_nul_or_overlong_search_is_a_400_as_the_schema_says(
+    api_client: APIClient, search: str, message: str
+) -> None:
+    response = api_client.get("/api/v1/hs-codes/", {"search": search})
+
+    assert response.status_code == 400
+    assert message in response.json()["search"][0]
+    schema = api_client.get("/api/schema/?format=json").json()
+    (parameter,) = [
+        p
+        for p in schema["paths"]["/api/v1/hs-codes/"]["get"]["parameters"]
+        if p["name"] == "search"
+    ]
+    assert re.fullmatch(parameter["schema"]["pattern"], search) is None or len(search) > 200

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from djmoney.money import Money
 from rest_framework import serializers
+from rest_framework.test import APIClient
 
 from ewtp.api.fields import MoneyField
+from tests.api.test_listings import listing_body
 
 
 class PriceInput(serializers.Serializer):
@@ -87,3 +89,14 @@ def test_output_is_rounded_half_up_to_the_minor_unit(
     money: Money, expected: dict[str, str]
 ) -> None:
     assert MoneyField().to_representation(money) == expected
+
+
+def test_trailing_zeros_are_dropped_before_the_column_counts_digits(
+    seller_client: APIClient,
+) -> None:
+    body = listing_body(price={"amount": "956244669.000000000", "currency": "INR"})
+
+    response = seller_client.post("/api/v1/listings/", body, format="json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["price"] == {"amount": "956244669.00", "currency": "INR"}
