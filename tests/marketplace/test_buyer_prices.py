@@ -225,6 +225,16 @@ def test_the_delivery_page_lists_the_destinations_served_with_their_hub(
         assert f'<th scope="row">{unserved}</th>' not in page
 
 
+def test_the_delivery_page_names_the_countries_of_a_customs_union(
+    client: Client, reference_data: None
+) -> None:
+    page = html(client.get(reverse("delivery")))
+
+    within = page[page.index("same customs territory") :]
+    germany = within[within.index('<th scope="row">Germany</th>') :].split("</tr>")[0]
+    assert "<td>the EU (Belgium, France, Germany, Netherlands)</td>" in germany
+
+
 def test_the_delivery_page_is_linked_from_the_ship_to_chooser_and_the_footer(
     client: Client,
 ) -> None:
