@@ -132,7 +132,12 @@ REFUSALS = [
     # code, destination, HS code, the buyer's sentence
     ("prohibited", "BE", "930200", "These goods may not be imported into Belgium"),
     ("no_route", "RW", "610910", "No eHub route links the seller to Rwanda yet"),
-    ("not_served", "JP", "610910", "The marketplace does not deliver to Japan yet."),
+    (
+        "not_served",
+        "JP",
+        "610910",
+        "No eHub serves Japan, so nothing can be delivered there for now.",
+    ),
     ("no_tariff", "NL", "610910", "The customs tariff of Netherlands has no line for these goods"),
 ]
 
@@ -173,7 +178,7 @@ def test_a_missing_rate_for_the_goods_is_not_called_an_unserved_country(
     page = html(client.get(reverse("listing_detail", args=[listing.pk])))
 
     assert "No exchange rate for VND" not in page
-    assert "does not deliver to Belgium" not in page
+    assert "No eHub serves Belgium" not in page
     assert "cannot be worked out right now" in page
     assert "VND 4,500,000" in page
 
