@@ -55,8 +55,8 @@ def destinations_served(*, on: date | None = None) -> list[Destination]:
     on = on or timezone.localdate()
     network, tariff = network_current(), tariff_index_current()
     members: dict[str, list[str]] = {}
-    for member, unions in network.unions_of_country.items():
-        for union in unions:
+    for member, member_of in network.unions_of_country.items():
+        for union in member_of:
             members.setdefault(union, []).append(member)
     served = []
     for country, hub in network.hub_for_country.items():
