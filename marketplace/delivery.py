@@ -27,6 +27,9 @@ class Destination:
     # country itself) can be delivered.
     unions: tuple[str, ...] = ()
     imports: bool = True  # it has a customs profile: goods from anywhere on the network
+    # The member countries of each of those unions, by union code, for buyers who do not know
+    # what "the EAC" is.
+    union_members: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def name(self) -> str:
@@ -34,23 +37,39 @@ class Destination:
 
     @property
     def within(self) -> str:
-        """Where goods must come from when imports cannot be priced: "Belgium" or "the EU"."""
-        return " or ".join(f"the {u}" for u in self.unions) if self.unions else self.name
+        """Where goods must come from when imports cannot be priced: "Belgium", or "the EAC
+        (Kenya, Rwanda, Tanzania, Uganda)"."""
+        if not self.unions:
+            return self.name
+        members = dict(self.union_members)
+        return " or ".join(_union_named(u, members.get(u, ())) for u in self.unions)
+
+
+def _union_named(code: str, members: tuple[str, ...]) -> str:
+    names = sorted(str(countries.name(c)) or c for c in members)
+    return f"the {code} ({', '.join(names)})" if names else f"the {code}"
 
 
 def destinations_served(*, on: date | None = None) -> list[Destination]:
     """Every country an eHub serves, by name, with what the engine can deliver there today."""
     on = on or timezone.localdate()
     network, tariff = network_current(), tariff_index_current()
-    served = [
-        Destination(
-            country=country,
-            hub=hub,
-            unions=tuple(sorted(network.unions_of_country.get(country, ()))),
-            imports=tariff.profile(country, on=on) is not None,
+    members: dict[str, list[str]] = {}
+    for member, member_of in network.unions_of_country.items():
+        for union in member_of:
+            members.setdefault(union, []).append(member)
+    served = []
+    for country, hub in network.hub_for_country.items():
+        unions = tuple(sorted(network.unions_of_country.get(country, ())))
+        served.append(
+            Destination(
+                country=country,
+                hub=hub,
+                unions=unions,
+                imports=tariff.profile(country, on=on) is not None,
+                union_members=tuple((u, tuple(sorted(members.get(u, ())))) for u in unions),
+            )
         )
-        for country, hub in network.hub_for_country.items()
-    ]
     return sorted(served, key=lambda d: d.name)
 
 

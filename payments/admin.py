@@ -37,7 +37,7 @@ class FxRateInline(_SuperuserWrites, admin.TabularInline):
 @admin.register(RateTable)
 class RateTableAdmin(_SuperuserWrites, admin.ModelAdmin):
     list_display = ["base", "date", "is_current", "imported_at", "rate_count"]
-    list_filter = ["base"]
+    list_filter = [("base", admin.AllValuesFieldListFilter)]  # the bases loaded, not every currency
     date_hierarchy = "date"
     ordering = ["-date", "-imported_at", "-id"]  # the history, newest date first
     inlines = [FxRateInline]

@@ -21,8 +21,9 @@ from marketplace.selectors import SORTS, ListingQuery
 
 SORT_LABELS: dict[str, str] = {
     "newest": "Newest first",
-    "price_asc": "Price: low to high",
-    "price_desc": "Price: high to low",
+    # Cards lead with the delivered price; the sorts (and the range) compare the goods' own.
+    "price_asc": "Price before delivery: low to high",
+    "price_desc": "Price before delivery: high to low",
     "title": "Title: A to Z",
 }
 

@@ -33,7 +33,9 @@ REFUSAL_MEANINGS = {
         "The customs tariff of {country} has no line for these goods yet, so their duty and tax "
         "cannot be worked out and they cannot be shipped there for now."
     ),
-    RefusalCode.NOT_SERVED: "The marketplace does not deliver to {country} yet.",
+    RefusalCode.NOT_SERVED: (
+        "No eHub serves {country}, so nothing can be delivered there for now."
+    ),
 }
 REFUSAL_HEADLINES = {
     RefusalCode.PROHIBITED: "Cannot be shipped to {country}",

@@ -132,7 +132,12 @@ REFUSALS = [
     # code, destination, HS code, the buyer's sentence
     ("prohibited", "BE", "930200", "These goods may not be imported into Belgium"),
     ("no_route", "RW", "610910", "No eHub route links the seller to Rwanda yet"),
-    ("not_served", "JP", "610910", "The marketplace does not deliver to Japan yet."),
+    (
+        "not_served",
+        "JP",
+        "610910",
+        "No eHub serves Japan, so nothing can be delivered there for now.",
+    ),
     ("no_tariff", "NL", "610910", "The customs tariff of Netherlands has no line for these goods"),
 ]
 
@@ -173,7 +178,7 @@ def test_a_missing_rate_for_the_goods_is_not_called_an_unserved_country(
     page = html(client.get(reverse("listing_detail", args=[listing.pk])))
 
     assert "No exchange rate for VND" not in page
-    assert "does not deliver to Belgium" not in page
+    assert "No eHub serves Belgium" not in page
     assert "cannot be worked out right now" in page
     assert "VND 4,500,000" in page
 
@@ -223,6 +228,16 @@ def test_the_delivery_page_lists_the_destinations_served_with_their_hub(
     assert "Hangzhou eHub (HGH)" in within  # CN and HK have no customs profile here
     for unserved in ("Brazil", "Japan"):
         assert f'<th scope="row">{unserved}</th>' not in page
+
+
+def test_the_delivery_page_names_the_countries_of_a_customs_union(
+    client: Client, reference_data: None
+) -> None:
+    page = html(client.get(reverse("delivery")))
+
+    within = page[page.index("same customs territory") :]
+    germany = within[within.index('<th scope="row">Germany</th>') :].split("</tr>")[0]
+    assert "<td>the EU (Belgium, France, Germany, Netherlands)</td>" in germany
 
 
 def test_the_delivery_page_is_linked_from_the_ship_to_chooser_and_the_footer(

@@ -456,7 +456,7 @@ def test_a_refused_destination_is_explained_for_every_seller(
 
     assert "Destination not served" not in page
     assert escape("We don't deliver to Japan yet.") in page
-    assert "The marketplace does not deliver to Japan yet." in page
+    assert "No eHub serves Japan, so nothing can be delivered there for now." in page
     assert f'name="listing" value="{listing.pk}"' in page
 
 

@@ -202,7 +202,12 @@ def test_search_price_range_is_in_the_visitors_currency_over_every_listing(
     response = client.get(reverse("search"), {"min_price": "10", "max_price": "50"})
 
     assert sorted(titles_in(response)) == ["Mid EUR", "Mid USD"]
-    assert "Price range, in EUR" in text(response)
+    page = text(response)
+    # The range and the price sorts compare the goods' price, and say so: cards lead with the
+    # delivered price, which is not what is compared.
+    assert "Price before delivery, in EUR" in page
+    assert "without delivery, duty and tax, converted into EUR" in page
+    assert '<option value="price_asc">Price before delivery: low to high</option>' in page
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
+from django_countries import countries
 from djmoney.money import Money
 
 from customs.landed_cost import QuoteRefused
@@ -277,7 +278,12 @@ def test_a_domestic_consignment_has_no_duty_and_no_route(
     [
         ("prohibited", "BE", "930200", "may not be imported into Belgium: they cannot be shipped"),
         ("no_route", "RW", "610910", "No eHub route links the seller to Rwanda"),
-        ("not_served", "JP", "610910", "The marketplace does not deliver to Japan yet."),
+        (
+            "not_served",
+            "JP",
+            "610910",
+            "No eHub serves Japan, so nothing can be delivered there for now.",
+        ),
         ("no_tariff", "NL", "610910", "customs tariff of Netherlands has no line for these goods"),
     ],
 )
@@ -304,6 +310,10 @@ def test_a_refused_quote_is_explained_and_the_listing_price_stays(
     assert f'data-code="{code}"' in page
     assert "USD 20.00" in page
     assert "Total delivered" not in page
+    # Nothing claims the goods are delivered there, nor offers to re-price them.
+    assert f'<h2 id="delivered-title">Delivery to {countries.name(destination)}</h2>' in page
+    assert "Delivered to" not in page
+    assert "Update price" not in page
 
 
 def test_listing_page_explains_a_currency_without_a_rate(
@@ -331,7 +341,7 @@ def test_listing_page_without_any_reference_data_still_renders(client: Client) -
     page = text(response)
     assert "Tea bowl" in page
     assert "No exchange rates have been loaded yet." not in page
-    assert "The marketplace does not deliver to Belgium yet." in page
+    assert "No eHub serves Belgium, so nothing can be delivered there for now." in page
 
 
 # --- Listing page: add to cart --------------------------------------------------------------

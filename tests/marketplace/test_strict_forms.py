@@ -112,7 +112,10 @@ def test_search_page_explains_a_price_with_foreign_digits(client: Client) -> Non
     assert DECIMAL in text(response)
 
 
-def test_listing_page_explains_an_underscored_quantity(client: Client) -> None:
+def test_listing_page_explains_an_underscored_quantity(
+    client: Client, reference_data: None
+) -> None:
+    # The quantity re-prices the delivered price, so it is asked where the goods can be priced.
     listing = ListingFactory.create()
 
     response = client.get(reverse("listing_detail", args=[listing.pk]), {"quantity": "1_0"})

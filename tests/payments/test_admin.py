@@ -42,3 +42,17 @@ def test_hub_operator_sees_rates_read_only(table: RateTable) -> None:
     assert b'name="rates-0-rate"' not in page.content
     assert client.post(url, {"base": "EUR"}).status_code == 403
     assert client.get(reverse("admin:payments_ratetable_add")).status_code == 403
+
+
+def test_rate_table_filter_offers_only_the_bases_loaded(admin_client: Client) -> None:
+    rates_import(data={"base": "USD", "date": "2026-11-23", "rates": {"EUR": "0.8650"}})
+    rates_import(data={"base": "EUR", "date": "2026-11-23", "rates": {"USD": "1.1561"}})
+
+    page = admin_client.get(reverse("admin:payments_ratetable_changelist")).content.decode()
+
+    sidebar = page[page.index('id="changelist-filter"') :]
+    assert "base=EUR" in sidebar
+    assert "base=USD" in sidebar
+    # Not every currency in the world, with the ones never loaded leading the list.
+    assert "Andorran Peseta" not in sidebar
+    assert "Afghan Afghani" not in sidebar
