@@ -1,0 +1,53 @@
+"""Malformed admin requests get the "bad request" page, never a 500 (ewtp.admin_guard)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from marketplace.models import Listing
+
+pytestmark = pytest.mark.django_db
+
+BAD_REQUEST_TEXT = "understand that request"
+
+
+def assert_bad_request(response: object) -> None:
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert BAD_REQUEST_TEXT in response.content.decode()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("admin:marketplace_listing_changelist", {"status": "\x00"}),
+        ("admin:marketplace_listing_changelist", {"price_currency": "\x00"}),
+        ("admin:customs_tariffrow_changelist", {"destination": "\x00"}),
+        ("admin:marketplace_sellerprofile_changelist", {"payout_currency": "a\x00"}),
+        (
+            "admin:autocomplete",
+            {
+                "app_label": "marketplace",
+                "model_name": "listing",
+                "field_name": "seller",
+                "term": "\x00",
+            },
+        ),
+    ],
+)
+def test_a_nul_character_in_an_admin_query_string_is_a_bad_request(
+    admin_client: Client, listing: Listing, url: str, query: dict[str, str]
+) -> None:
+    """On PostgreSQL these reached SQL and failed (500): a NUL cannot be in a query."""
+    assert_bad_request(admin_client.get(reverse(url), query))
+
+
+def test_admin_pages_with_ordinary_filters_still_answer(
+    admin_client: Client, listing: Listing
+) -> None:
+    response = admin_client.get(
+        reverse("admin:marketplace_listing_changelist"), {"status": "active"}
+    )
+    assert response.status_code == 200
+    assert listing.title in response.content.decode()
