@@ -4,6 +4,9 @@ Django's admin passes some request values to the database unchecked: list filter
 autocomplete's search term reach SQL as they are, and PostgreSQL refuses a NUL character in a
 query. Nothing typed in a form or picked from a page sends one, so an admin address holding a NUL
 is a changed link, answered with the site's "bad request" page; nothing is read or changed.
+
+Likewise the ids an action is run on (`_selected_action`) must be ids of the model, or Django
+fails building the query; a form never sends anything else.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import BadRequest
+from django.contrib.admin import helpers
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -37,3 +41,15 @@ class AdminInputGuard:
         for key, values in request.GET.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 raise BadRequest(f"NUL character in the query parameter {key!r}.")
+        model_admin = getattr(view_func, "model_admin", None)
+        if model_admin is not None and request.method == "POST":
+            _check_selected_ids(request, model_admin)
+
+
+def _check_selected_ids(request: HttpRequest, model_admin: Any) -> None:
+    pk = model_admin.model._meta.pk
+    for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+        try:
+            pk.to_python(value)
+        except ValidationError:
+            raise BadRequest(f"{value!r} is not an id of {model_admin.model.__name__}.") from None

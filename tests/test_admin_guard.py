@@ -51,3 +51,27 @@ def test_admin_pages_with_ordinary_filters_still_answer(
     )
     assert response.status_code == 200
     assert listing.title in response.content.decode()
+
+
+@pytest.mark.parametrize("selected", ["abc", "\x00", "1.5"])
+def test_an_action_on_ids_that_are_not_ids_is_a_bad_request_and_changes_nothing(
+    admin_client: Client, listing: Listing, selected: str
+) -> None:
+    response = admin_client.post(
+        reverse("admin:marketplace_listing_changelist"),
+        {"action": "archive_selected", "_selected_action": [str(listing.pk), selected]},
+    )
+    assert_bad_request(response)
+    listing.refresh_from_db()
+    assert listing.status == Listing.Status.ACTIVE
+
+
+def test_an_action_on_real_ids_still_runs(admin_client: Client, listing: Listing) -> None:
+    response = admin_client.post(
+        reverse("admin:marketplace_listing_changelist"),
+        {"action": "archive_selected", "_selected_action": [str(listing.pk)]},
+        follow=True,
+    )
+    assert "1 listing(s) archived." in response.content.decode()
+    listing.refresh_from_db()
+    assert listing.status == Listing.Status.ARCHIVED
