@@ -6,7 +6,9 @@ query. Nothing typed in a form or picked from a page sends one, so an admin addr
 is a changed link, answered with the site's "bad request" page; nothing is read or changed.
 
 Likewise the ids an action is run on (`_selected_action`) must be ids of the model, or Django
-fails building the query; a form never sends anything else.
+fails building the query; a form never sends anything else. And the date hierarchy's year, month
+and day are the admin's own links: up to four ASCII digits (a year beyond a C integer overflowed
+where Django expects only a bad date).
 """
 
 from __future__ import annotations
@@ -44,6 +46,15 @@ class AdminInputGuard:
         model_admin = getattr(view_func, "model_admin", None)
         if model_admin is not None and request.method == "POST":
             _check_selected_ids(request, model_admin)
+        if model_admin is not None and model_admin.date_hierarchy:
+            _check_date_hierarchy(request, model_admin.date_hierarchy)
+
+
+def _check_date_hierarchy(request: HttpRequest, field: str) -> None:
+    for part in ("year", "month", "day"):
+        value = request.GET.get(f"{field}__{part}")
+        if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 4):
+            raise BadRequest(f"{value!r} is not a {part} of the date hierarchy.")
 
 
 def _check_selected_ids(request: HttpRequest, model_admin: Any) -> None:

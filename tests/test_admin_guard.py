@@ -75,3 +75,29 @@ def test_an_action_on_real_ids_still_runs(admin_client: Client, listing: Listing
     assert "1 listing(s) archived." in response.content.decode()
     listing.refresh_from_db()
     assert listing.status == Listing.Status.ARCHIVED
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"date__year": "99999999999"},
+        {"date__year": "2026", "date__month": "99999999999999999999"},
+        {"date__year": "٢٠٢٦"},
+    ],
+)
+def test_a_date_hierarchy_beyond_any_date_is_a_bad_request(
+    admin_client: Client, query: dict[str, str]
+) -> None:
+    response = admin_client.get(reverse("admin:payments_ratetable_changelist"), query)
+    assert_bad_request(response)
+
+
+def test_the_date_hierarchy_links_still_answer(admin_client: Client) -> None:
+    changelist = reverse("admin:payments_ratetable_changelist")
+    assert (
+        admin_client.get(changelist, {"date__year": "2026", "date__month": "1"}).status_code == 200
+    )
+    # Django's own answer to an impossible date: the list with an error flag.
+    assert (
+        admin_client.get(changelist, {"date__year": "2026", "date__month": "13"}).status_code == 302
+    )
