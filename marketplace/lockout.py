@@ -47,10 +47,11 @@ _USERNAME_STORED = AccessAttempt._meta.get_field("username").max_length or 255
 def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> Any:
     """AXES_USERNAME_CALLABLE: the username tried (as axes reads it), cut to what axes can store,
     so that a log-in with an absurdly long username is a failed log-in, not a database error."""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")  # set by axes.conf
     if credentials:
-        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+        username = credentials.get(field)
     else:
-        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+        username = getattr(request, "data", request.POST).get(field)
     return username[:_USERNAME_STORED] if isinstance(username, str) else username
 
 
