@@ -2,8 +2,9 @@
 
 Django's admin passes some request values to the database unchecked: list filter values and the
 autocomplete's search term reach SQL as they are, and PostgreSQL refuses a NUL character in a
-query. Nothing typed in a form or picked from a page sends one, so an admin address holding a NUL
-is a changed link, answered with the site's "bad request" page; nothing is read or changed.
+query (the changelist's search box is a form, which refuses a NUL on the page itself). Nothing
+typed in a form or picked from a page sends one, so an admin address holding a NUL is a changed
+link, answered with the site's "bad request" page; nothing is read or changed.
 
 Likewise the ids an action is run on (`_selected_action`) must be ids of the model, or Django
 fails building the query; a form never sends anything else. And the date hierarchy's year, month
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -41,6 +43,8 @@ class AdminInputGuard:
         if not request.path_info.startswith(reverse("admin:index")):
             return
         for key, values in request.GET.lists():
+            if key == SEARCH_VAR:
+                continue  # the changelist's search form refuses a NUL itself, on the page
             if "\x00" in key or any("\x00" in value for value in values):
                 raise BadRequest(f"NUL character in the query parameter {key!r}.")
         model_admin = getattr(view_func, "model_admin", None)

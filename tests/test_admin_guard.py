@@ -101,3 +101,8 @@ def test_the_date_hierarchy_links_still_answer(admin_client: Client) -> None:
     assert (
         admin_client.get(changelist, {"date__year": "2026", "date__month": "13"}).status_code == 302
     )
+
+
+def test_a_nul_in_the_changelist_search_is_left_to_its_form(admin_client: Client) -> None:
+    response = admin_client.get(reverse("admin:marketplace_listing_changelist"), {"q": "a\x00b"})
+    assert response.status_code == 200
