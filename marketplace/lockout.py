@@ -4,12 +4,14 @@ and `POST /api/v1/auth/token/`).
 
 `lockout_response` is the answer axes gives the pages (AXES_LOCKOUT_CALLABLE); the token view
 raises `LockedOut` itself, as axes marks DRF's request, which its middleware never sees.
+`lockout_username` (AXES_USERNAME_CALLABLE) is the username axes records and counts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -36,6 +38,21 @@ def lockout_wait() -> str:
         if seconds >= size and seconds % size == 0:
             return f"{seconds // size} {unit}{pluralize(seconds // size)}"
     return f"{seconds} second{pluralize(seconds)}"
+
+
+# Axes stores the username tried; nobody's username is this long (Django's is at most 150).
+_USERNAME_STORED = AccessAttempt._meta.get_field("username").max_length or 255
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> Any:
+    """AXES_USERNAME_CALLABLE: the username tried (as axes reads it), cut to what axes can store,
+    so that a log-in with an absurdly long username is a failed log-in, not a database error."""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")  # set by axes.conf
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    return username[:_USERNAME_STORED] if isinstance(username, str) else username
 
 
 def _lockout_detail() -> str:

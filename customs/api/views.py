@@ -69,6 +69,8 @@ class HsCodeViewSet(viewsets.GenericViewSet):
             raise ValidationError(
                 {"search": [f"Ensure this field has no more than {MAX_SEARCH} characters."]}
             )
+        if "\x00" in query:  # as every text field of the API (docs/api.md)
+            raise ValidationError({"search": ["Null characters are not allowed."]})
         found = nomenclature().search(query)
         page: list[Match] | None = self.paginate_queryset(found)  # type: ignore[arg-type]
         assert page is not None  # the API always paginates lists

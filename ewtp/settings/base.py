@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ewtp.admin_guard.AdminInputGuard",
     # Last, as django-axes asks: it turns a locked-out log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -218,6 +219,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("EWTP_LOGIN_LOCKOUT_MINUTES", defa
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "marketplace.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "marketplace.lockout.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "ewtp.api.throttling.client_ip"
 
 SPECTACULAR_SETTINGS = {

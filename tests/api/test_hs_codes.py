@@ -83,6 +83,14 @@ def test_a_search_too_long_is_a_400() -> None:
     assert list(response.json()) == ["search"]
 
 
+@pytest.mark.parametrize("search", ["\x00", "cotton\x00shirt"])
+def test_a_search_with_a_nul_character_is_a_400_like_every_text_field(search: str) -> None:
+    response = get(URL, search=search)
+
+    assert response.status_code == 400
+    assert response.json() == {"search": ["Null characters are not allowed."]}
+
+
 def test_a_search_without_matches_is_an_empty_page() -> None:
     body = get(URL, search="zzzqqq").json()
 

@@ -151,3 +151,26 @@ def test_the_limit_and_cool_off_come_from_settings(client: Client, settings: obj
     assert third["Retry-After"] == "120"
     assert "There were 3 failed log-ins" in third.content.decode()
     assert "paused for 2 minutes" in third.content.decode()
+
+
+def test_an_overlong_username_is_a_failed_log_in_on_every_log_in_path(
+    client: Client, api_client: APIClient
+) -> None:
+    """Axes records the username tried in a 255-character column: a longer one was a database
+    error (a 500 on PostgreSQL) on the log-in page, the admin log-in and the token endpoint."""
+    username = "x" * 300
+    data = {"username": username, "password": "not-the-password"}
+
+    page = client.post(LOGIN, data)
+    admin_page = client.post(ADMIN_LOGIN, data)
+    token = api_client.post(TOKEN, data, format="json")
+
+    assert page.status_code == 200
+    assert "Please enter a correct username and password" in page.content.decode()
+    assert admin_page.status_code == 200
+    assert "Please enter the correct username and password" in admin_page.content.decode()
+    assert token.status_code == 400
+    assert token.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
+    stored = set(AccessAttempt.objects.values_list("username", flat=True))
+    assert stored == {username[:255]}
+    assert AccessAttempt.objects.get().failures_since_start == 3
