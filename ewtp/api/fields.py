@@ -148,7 +148,9 @@ class MoneyField(serializers.Field):
             self.fail("max_whole_digits", max=self.max_whole_digits)
         if quantize(amount, currency) != amount:
             self.fail("decimal_places", places=minor_units(currency), code=currency)
-        return Money(amount, currency)
+        # Trailing zeros ("12.500000000000") are the same amount, as the schema says; stored
+        # as written they would overflow the column's digits.
+        return Money(quantize(amount, currency), currency)
 
     def _decimal(self, raw: Any) -> Decimal:
         # bool is an int subclass: `true` is not an amount.
