@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from customs.api.serializers import HsCodeDetailOutput, HsCodeOutput, hs_code_data
 from customs.nomenclature import Match, nomenclature
+from ewtp.api.links import link, links
 from ewtp.api.schema import ERRORS_404, errors
 
 MAX_SEARCH = 200
@@ -42,6 +43,14 @@ CODE = OpenApiParameter(
         summary="Search the HS 2022 subheadings by words or by the first digits of a code",
         parameters=[SEARCH],
         responses={200: HsCodeOutput(many=True), **errors(400, 404)},  # bad page; past the end
+        extensions=links(
+            200,
+            GetFirstHsCode=link(
+                "v1_hs_codes_retrieve",
+                "The first subheading found, with what it contains.",
+                code="$response.body#/results/0/code",
+            ),
+        ),
     ),
     retrieve=extend_schema(
         summary="An HS 2022 chapter, heading or subheading, with what it contains",
