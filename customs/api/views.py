@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from customs.api.serializers import HsCodeDetailOutput, HsCodeOutput, hs_code_data
 from customs.nomenclature import Match, nomenclature
+from ewtp.api.inputs import NOT_BLANK_PATTERN
 from ewtp.api.links import link, links
 from ewtp.api.schema import ERRORS_404, errors
 
@@ -22,7 +23,8 @@ SEARCH_REQUIRED = (
 
 SEARCH = OpenApiParameter(
     "search",
-    {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH},
+    # Not blank after trimming, as the view reads it (Python's whitespace, \x1c-\x1f included).
+    {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH, "pattern": NOT_BLANK_PATTERN},
     required=True,
     description=(
         "Words describing the goods (`cotton t-shirt`: ranked, best first; plurals and "
@@ -67,10 +69,11 @@ class HsCodeViewSet(viewsets.GenericViewSet):
     serializer_class = HsCodeOutput
 
     def list(self, request: Request) -> Response:
-        query = request.query_params.get("search", "").strip()
+        raw = request.query_params.get("search", "")
+        query = raw.strip()
         if not query:
             raise ValidationError({"search": [SEARCH_REQUIRED]})
-        if len(query) > MAX_SEARCH:
+        if len(raw) > MAX_SEARCH:  # as sent: the schema's maxLength
             raise ValidationError(
                 {"search": [f"Ensure this field has no more than {MAX_SEARCH} characters."]}
             )

@@ -63,7 +63,7 @@ def test_green_tea_is_found_ranked_high() -> None:
     assert "090210" in codes[:3]
 
 
-@pytest.mark.parametrize("params", [{}, {"search": ""}, {"search": "   "}])
+@pytest.mark.parametrize("params", [{}, {"search": ""}, {"search": "   "}, {"search": "\x1d\t"}])
 def test_a_missing_or_empty_search_is_a_400_saying_what_to_send(params: dict[str, str]) -> None:
     response = get(URL, **params)
 
@@ -80,6 +80,14 @@ def test_a_search_too_long_is_a_400() -> None:
 
     assert response.status_code == 400
     assert list(response.json()) == ["search"]
+
+
+def test_a_search_is_too_long_by_its_length_as_sent_spaces_included() -> None:
+    response = get(URL, search="cotton".ljust(201))
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["search"]
+    assert get(URL, search="cotton".ljust(200)).status_code == 200
 
 
 def test_a_search_without_matches_is_an_empty_page() -> None:
@@ -155,6 +163,8 @@ def test_the_endpoints_are_in_the_schema(api_client: APIClient) -> None:
     assert {"/api/v1/hs-codes/", "/api/v1/hs-codes/{code}/"} <= set(schema["paths"])
     params = schema["paths"]["/api/v1/hs-codes/"]["get"]["parameters"]
     assert {"search", "page", "page_size"} <= {p["name"] for p in params}
+    search = next(p for p in params if p["name"] == "search")
+    assert search["schema"]["pattern"] == r"^[^\x00]*[^\s\x00][^\x00]*$"  # not blank, no NUL
     lines = schema["components"]["schemas"]["QuoteLineOutput"]["properties"]
     assert "hs_description" in lines
     assert "hs_description" in schema["components"]["schemas"]["ListingOutput"]["properties"]
