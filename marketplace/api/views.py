@@ -50,9 +50,7 @@ if TYPE_CHECKING:
 
 
 # The stateful links (ewtp.api.links): from a profile or listing to what can be done with it next.
-_GET_SELLER = link(
-    "v1_sellers_retrieve", "The seller's public profile.", id="$response.body#/id"
-)
+_GET_SELLER = link("v1_sellers_retrieve", "The seller's public profile.", id="$response.body#/id")
 _LISTING_LINKS = {
     "GetListing": link("v1_listings_retrieve", "The listing.", id="$response.body#/id"),
     "UpdateListing": link(
