@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from customs.api.serializers import HsCodeDetailOutput, HsCodeOutput, hs_code_data
 from customs.nomenclature import Match, nomenclature
 from ewtp.api.inputs import NOT_BLANK_PATTERN
+from ewtp.api.links import link, links
 from ewtp.api.schema import ERRORS_404, errors
 
 MAX_SEARCH = 200
@@ -22,6 +23,7 @@ SEARCH_REQUIRED = (
 
 SEARCH = OpenApiParameter(
     "search",
+    # Not blank after trimming, as the view reads it (Python's whitespace, \x1c-\x1f included).
     {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH, "pattern": NOT_BLANK_PATTERN},
     required=True,
     description=(
@@ -43,6 +45,14 @@ CODE = OpenApiParameter(
         summary="Search the HS 2022 subheadings by words or by the first digits of a code",
         parameters=[SEARCH],
         responses={200: HsCodeOutput(many=True), **errors(400, 404)},  # bad page; past the end
+        extensions=links(
+            200,
+            GetFirstHsCode=link(
+                "v1_hs_codes_retrieve",
+                "The first subheading found, with what it contains.",
+                code="$response.body#/results/0/code",
+            ),
+        ),
     ),
     retrieve=extend_schema(
         summary="An HS 2022 chapter, heading or subheading, with what it contains",

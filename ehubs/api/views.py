@@ -11,6 +11,7 @@ from rest_framework.serializers import BaseSerializer
 from ehubs import selectors
 from ehubs.api.serializers import HubDetailOutput, HubOutput
 from ehubs.models import Hub
+from ewtp.api.links import link, links
 from ewtp.api.schema import ERRORS_404, errors
 
 
@@ -18,6 +19,14 @@ from ewtp.api.schema import ERRORS_404, errors
     list=extend_schema(
         summary="List the eHubs and the countries each serves",
         responses={200: HubOutput(many=True), **errors(400, 404)},  # bad page; page past the end
+        extensions=links(
+            200,
+            GetFirstHub=link(
+                "v1_hubs_retrieve",
+                "The first hub of the page, with its corridors.",
+                code="$response.body#/results/0/code",
+            ),
+        ),
     ),
     retrieve=extend_schema(
         summary="An eHub, with the corridors leaving it",

@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ewtp.api.schema.postprocess_request_rules",
+        "ewtp.api.links.postprocess_links",
     ],
 }
 

@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticate
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ewtp.api.links import link, links
 from ewtp.api.parsers import StrictJSONParser
 from ewtp.api.schema import ERRORS_400, ERRORS_401, ERRORS_404, errors
 from ewtp.api.throttling import AnonThrottle, UserThrottle
@@ -46,6 +47,22 @@ from marketplace.models import BuyerProfile, Listing, SellerProfile
 
 if TYPE_CHECKING:
     from rest_framework.permissions import _SupportsHasPermission
+
+
+# The stateful links (ewtp.api.links): from a profile or listing to what can be done with it next.
+_GET_SELLER = link("v1_sellers_retrieve", "The seller's public profile.", id="$response.body#/id")
+_LISTING_LINKS = {
+    "GetListing": link("v1_listings_retrieve", "The listing.", id="$response.body#/id"),
+    "UpdateListing": link(
+        "v1_listings_partial_update", "Change the listing.", id="$response.body#/id"
+    ),
+    "ArchiveListing": link("v1_listings_destroy", "Archive the listing.", id="$response.body#/id"),
+}
+_GET_ARCHIVED_LISTING = link(
+    "v1_listings_retrieve",
+    "The archived listing: its seller still gets it, with status `archived`; anyone else a 404.",
+    id="$request.path.id",
+)
 
 
 @extend_schema(
@@ -83,10 +100,12 @@ class TokenObtainView(ObtainAuthToken):
         summary="Sign up as a seller",
         request=SellerRegisterInput,
         responses={201: SellerPrivate, **ERRORS_400},
+        extensions=links(201, GetSeller=_GET_SELLER),
     ),
     me=extend_schema(
         summary="The requesting seller's own profile",
         responses={200: SellerPrivate, **errors(401, 404)},
+        extensions=links(200, GetSeller=_GET_SELLER),
     ),
 )
 @extend_schema(tags=["sellers"])
@@ -220,17 +239,20 @@ class BuyerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[BuyerProfi
         description="The seller is the requesting user; a `seller` key in the body is ignored.",
         request=ListingInput,
         responses={201: ListingOutput, **errors(400, 401, 403)},
+        extensions=links(201, **_LISTING_LINKS),
     ),
     partial_update=extend_schema(
         summary="Change a listing (its seller only)",
         request=ListingInput(partial=True),
         responses={200: ListingOutput, **errors(400, 401, 403, 404)},
+        extensions=links(200, **_LISTING_LINKS),
     ),
     destroy=extend_schema(
         summary="Archive a listing (its seller only)",
         description="Listings are archived, not erased: orders keep pointing at them and the "
         "seller still sees them with status `archived`.",
         responses={204: None, **errors(401, 403, 404)},
+        extensions=links(204, GetArchivedListing=_GET_ARCHIVED_LISTING),
     ),
 )
 @extend_schema(tags=["listings"])

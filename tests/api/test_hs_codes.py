@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from ewtp.api.inputs import NOT_BLANK_PATTERN
 from marketplace.models import Listing, SellerProfile
 from tests.factories import ListingFactory
 
@@ -64,7 +65,7 @@ def test_green_tea_is_found_ranked_high() -> None:
     assert "090210" in codes[:3]
 
 
-@pytest.mark.parametrize("params", [{}, {"search": ""}, {"search": "   "}])
+@pytest.mark.parametrize("params", [{}, {"search": ""}, {"search": "   "}, {"search": "\x1d\t"}])
 def test_a_missing_or_empty_search_is_a_400_saying_what_to_send(params: dict[str, str]) -> None:
     response = get(URL, **params)
 
@@ -89,6 +90,14 @@ def test_a_search_with_a_nul_character_is_a_400_like_every_text_field(search: st
 
     assert response.status_code == 400
     assert response.json() == {"search": ["Null characters are not allowed."]}
+
+
+def test_a_search_is_too_long_by_its_length_as_sent_spaces_included() -> None:
+    response = get(URL, search="cotton".ljust(201))
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["search"]
+    assert get(URL, search="cotton".ljust(200)).status_code == 200
 
 
 def test_a_search_without_matches_is_an_empty_page() -> None:
@@ -164,6 +173,8 @@ def test_the_endpoints_are_in_the_schema(api_client: APIClient) -> None:
     assert {"/api/v1/hs-codes/", "/api/v1/hs-codes/{code}/"} <= set(schema["paths"])
     params = schema["paths"]["/api/v1/hs-codes/"]["get"]["parameters"]
     assert {"search", "page", "page_size"} <= {p["name"] for p in params}
+    search = next(p for p in params if p["name"] == "search")
+    assert search["schema"]["pattern"] == NOT_BLANK_PATTERN  # not blank, no NUL
     lines = schema["components"]["schemas"]["QuoteLineOutput"]["properties"]
     assert "hs_description" in lines
     assert "hs_description" in schema["components"]["schemas"]["ListingOutput"]["properties"]

@@ -139,6 +139,22 @@ def test_prices_in_zero_and_three_decimal_currencies_round_trip(
     assert response.json()["price"] == {"amount": shown, "currency": currency}
 
 
+def test_trailing_zeros_of_a_price_amount_are_the_same_amount(seller_client: APIClient) -> None:
+    price = {"amount": "941206.580000000000", "currency": "EUR"}
+
+    response = seller_client.post(LISTINGS, listing_body(price=price), format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["price"] == {"amount": "941206.58", "currency": "EUR"}
+    patched = seller_client.patch(
+        f"{LISTINGS}{response.json()['id']}/",
+        {"price": {"amount": "9999999999.990000000", "currency": "USD"}},
+        format="json",
+    )
+    assert patched.status_code == 200, patched.json()
+    assert patched.json()["price"] == {"amount": "9999999999.99", "currency": "USD"}
+
+
 # --- validation -------------------------------------------------------------------------------
 
 HS_CODE_ERROR = "Enter an HS code of 6 to 10 digits, e.g. 610910 (digits only)."

@@ -119,3 +119,59 @@ def test_the_schema_states_account_and_text_rules(api_client: APIClient) -> None
     assert seller["password"]["minLength"] == 8
     assert seller["company_name"]["pattern"] == NOT_BLANK_PATTERN
     assert seller["email"]["format"] == "email"
+
+
+def _links(schema: dict[str, Any], path: str, method: str, status: str) -> dict[str, Any]:
+    return {
+        name: (link["operationId"], link["parameters"])
+        for name, link in schema["paths"][path][method]["responses"][status]["links"].items()
+    }
+
+
+def test_the_schema_links_responses_to_the_requests_that_can_follow(
+    api_client: APIClient,
+) -> None:
+    schema = _schema(api_client)
+    by_id = {"id": "$response.body#/id"}
+    listing = {
+        "GetListing": ("v1_listings_retrieve", by_id),
+        "UpdateListing": ("v1_listings_partial_update", by_id),
+        "ArchiveListing": ("v1_listings_destroy", by_id),
+    }
+
+    assert _links(schema, "/api/v1/listings/", "post", "201") == listing
+    assert _links(schema, "/api/v1/listings/{id}/", "patch", "200") == listing
+    assert _links(schema, "/api/v1/listings/{id}/", "delete", "204") == {
+        "GetArchivedListing": ("v1_listings_retrieve", {"id": "$request.path.id"})
+    }
+    seller = {"GetSeller": ("v1_sellers_retrieve", by_id)}
+    assert _links(schema, "/api/v1/sellers/", "post", "201") == seller
+    assert _links(schema, "/api/v1/sellers/me/", "get", "200") == seller
+    first_code = {"code": "$response.body#/results/0/code"}
+    assert _links(schema, "/api/v1/hubs/", "get", "200") == {
+        "GetFirstHub": ("v1_hubs_retrieve", first_code)
+    }
+    assert _links(schema, "/api/v1/hs-codes/", "get", "200") == {
+        "GetFirstHsCode": ("v1_hs_codes_retrieve", first_code)
+    }
+    # The declarations are moved to the responses, not left on the operations.
+    assert "x-ewtp-links" not in yaml.safe_dump(schema)
+
+
+def test_a_link_to_a_missing_operation_or_response_fails_the_schema() -> None:
+    from ewtp.api.links import link, links, postprocess_links
+
+    def schema_with(declared: dict[str, Any]) -> dict[str, Any]:
+        operation = {"operationId": "a_list", "responses": {"200": {}}, **declared}
+        return {"paths": {"/a/": {"get": operation}}}
+
+    good = schema_with(links(200, Self=link("a_list", "Again.")))
+    assert postprocess_links(good, None, None, True)["paths"]["/a/"]["get"]["responses"] == {
+        "200": {
+            "links": {"Self": {"operationId": "a_list", "parameters": {}, "description": "Again."}}
+        }
+    }
+    with pytest.raises(ValueError, match="no operation nowhere"):
+        postprocess_links(schema_with(links(200, X=link("nowhere", "?"))), None, None, True)
+    with pytest.raises(ValueError, match="GET /a/ has no 201 response"):
+        postprocess_links(schema_with(links(201, X=link("a_list", "?"))), None, None, True)
