@@ -12,7 +12,7 @@ refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -239,22 +239,19 @@ def _hubs_check(
         currency = check.currency(f"{loc}.currency", item.get("currency"))
         serves = check.countries(f"{loc}.serves", item.get("serves"))
         for where, served in serves or []:
-            if served in served_at:
-                other_loc, other_code = served_at[served]
-                check.error(
-                    where,
-                    f"{served!r} is also served by {other_loc} ({other_code!r}); "
-                    "a country is served by at most one hub",
-                )
-                continue
-            served_at[served] = (loc, str(code))
-            holder = check.db_served.get(served)
-            if holder is not None and holder != code and holder not in declared:
-                check.error(
-                    where,
-                    f"{served!r} is already served by hub {holder!r}, which this file does not "
-                    f"declare; declare {holder!r} here without {served!r}, or remove it there",
-                )
+            _claim_once(
+                check,
+                where,
+                served,
+                owner=(loc, str(code)),
+                claimed=served_at,
+                stored_holder=check.db_served.get(served),
+                in_file=declared,
+                twice=f"{served!r} is also served by {{other}}; a country is served by at most "
+                "one hub",
+                stored=f"{served!r} is already served by hub {{holder}}, which this file does not "
+                f"declare; declare {{holder}} here without {served!r}, or remove it there",
+            )
         if (
             code in code_at
             and code_at[code] == i
@@ -349,25 +346,45 @@ def _unions_check(
         members = check.countries(f"{loc}.members", item.get("members"))
         raw_code = item.get("code")
         for where, country in members or []:
-            if country in member_at:
-                other_loc, other_code = member_at[country]
-                check.error(
-                    where,
-                    f"{country!r} is also a member of {other_loc} ({other_code!r}); a country "
-                    "belongs to at most one customs union",
-                )
-                continue
-            member_at[country] = (loc, str(raw_code))
-            holder = check.db_unions.get(country)
-            if holder is not None and holder != raw_code and holder not in listed:
-                check.error(
-                    where,
-                    f"{country!r} is already a member of customs union {holder!r}, which this "
-                    f"file does not list; list {holder!r} here without {country!r}, or remove "
-                    "it there",
-                )
+            _claim_once(
+                check,
+                where,
+                country,
+                owner=(loc, str(raw_code)),
+                claimed=member_at,
+                stored_holder=check.db_unions.get(country),
+                in_file=listed,
+                twice=f"{country!r} is also a member of {{other}}; a country belongs to at most "
+                "one customs union",
+                stored=f"{country!r} is already a member of customs union {{holder}}, which this "
+                f"file does not list; list {{holder}} here without {country!r}, or remove it there",
+            )
         if code is not None and members is not None:
             document.unions.append(UnionRow(code=code, members=tuple(c for _, c in members)))
+
+
+def _claim_once(
+    check: _Checker,
+    where: str,
+    country: str,
+    *,
+    owner: tuple[str, str],
+    claimed: dict[str, tuple[str, str]],
+    stored_holder: str | None,
+    in_file: Container[object],
+    twice: str,
+    stored: str,
+) -> None:
+    """A country belongs to one hub (or union): once in the file, and not to one stored that the
+    file leaves out. `owner` is (location, code); `twice` and `stored` name the other as
+    `{other}` and `{holder}`."""
+    if country in claimed:
+        other_loc, other_code = claimed[country]
+        check.error(where, twice.format(other=f"{other_loc} ({other_code!r})"))
+        return
+    claimed[country] = owner
+    if stored_holder is not None and stored_holder != owner[1] and stored_holder not in in_file:
+        check.error(where, stored.format(holder=repr(stored_holder)))
 
 
 def _json_type(value: object) -> str:
