@@ -157,13 +157,16 @@ class MoneyField(serializers.Field):
         if isinstance(raw, bool) or not isinstance(raw, str | int | float):
             self.fail("amount")
         if isinstance(raw, str):
-            # ASCII digits and a point only, as StrictDecimalField reads them.
+            # As the schema's pattern and maxLength give it: ASCII digits with at most one point
+            # between digits (no ".5" or "12."); a minus is left to the "greater than 0" message.
+            if len(raw) > MAX_AMOUNT_TEXT or not _DECIMAL_STRING.fullmatch(raw):
+                self.fail("amount")
             parsed = decimal_parse_text(raw, signed=True)
             if parsed is None:
                 self.fail("amount")
             return parsed
         text = str(raw)
-        if len(text) > 50:
+        if len(text) > MAX_AMOUNT_TEXT:
             self.fail("amount")
         try:
             amount = Decimal(text)

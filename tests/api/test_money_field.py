@@ -100,3 +100,13 @@ def test_trailing_zeros_are_dropped_before_the_column_counts_digits(
 
     assert response.status_code == 201, response.content
     assert response.json()["price"] == {"amount": "956244669.00", "currency": "INR"}
+
+
+@pytest.mark.parametrize("amount", [".5", "12.", "1." + "0" * 49])
+def test_amount_strings_outside_the_schemas_pattern_or_length_are_refused(amount: str) -> None:
+    field = MoneyField()
+
+    with pytest.raises(serializers.ValidationError) as refused:
+        field.run_validation({"amount": amount, "currency": "EUR"})
+
+    assert refused.value.detail == [NOT_A_NUMBER]
