@@ -11,9 +11,9 @@ from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 
-from ehubs.selectors import operator_countries
+from ehubs.selectors import operator_countries, operator_hubs
 from marketplace.converted_prices import price_in, price_within
-from marketplace.models import HOLD_MONEY, BuyerProfile, Listing, SellerProfile
+from marketplace.models import HOLD_MONEY, BuyerProfile, Listing, Order, SellerProfile
 from marketplace.quoting import Quotable
 from payments.selectors import rates_current
 
@@ -187,3 +187,30 @@ def buyers_operated(
     hubs will grant them the buyers of those orders)."""
     buyers = BuyerProfile.objects.all() if buyers is None else buyers
     return buyers if operator_countries(user=user) is None else buyers.none()
+
+
+# --- Orders ----------------------------------------------------------------------------------
+
+
+def orders_visible(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Order]:
+    """The orders `user` may see: a buyer's own, a seller's incoming, those routed through the
+    hubs an operator runs (every order for a superuser)."""
+    if not user.is_authenticated or not getattr(user, "is_active", False):
+        return Order.objects.none()
+    orders = Order.objects.select_related("buyer__user", "seller")
+    if getattr(user, "is_superuser", False):
+        return orders
+    through_hubs = Order.hubs.through.objects.filter(hub__in=operator_hubs(user=user)).values(
+        "order_id"
+    )
+    return orders.filter(Q(buyer__user=user) | Q(seller__user=user) | Q(pk__in=through_hubs))
+
+
+def orders_of_buyer(*, buyer: BuyerProfile) -> QuerySet[Order]:
+    return Order.objects.filter(buyer=buyer).select_related("seller").prefetch_related("lines")
+
+
+def orders_of_seller(*, seller: SellerProfile) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(seller=seller).select_related("buyer__user").prefetch_related("lines")
+    )

@@ -143,6 +143,8 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="eWTP Marketplace <noreply@localhost>"
 )
+# Links in emails (order pages) start with this address.
+EWTP_SITE_URL = env.str("EWTP_SITE_URL", default="http://127.0.0.1:8000")
 SERVER_EMAIL = env.str("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 LANGUAGE_CODE = "en"
@@ -254,7 +256,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Unpaid orders past their ORDER_PAYMENT_MINUTES give their stock back.
+    "orders-expire": {"task": "marketplace.tasks.orders_expire", "schedule": 60.0},
+}
+
+# Checkout: an unpaid order holds its stock this many minutes, then expires.
+ORDER_PAYMENT_MINUTES = env.int("EWTP_ORDER_PAYMENT_MINUTES", default=30)
 
 LOGGING = {
     "version": 1,

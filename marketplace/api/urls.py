@@ -6,12 +6,14 @@ from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
 from marketplace.api import views
+from marketplace.api.orders import OrderViewSet
 from marketplace.api.quotes import QuoteView
 
 router = SimpleRouter()
 router.register("sellers", views.SellerViewSet, basename="api-seller")
 router.register("buyers", views.BuyerViewSet, basename="api-buyer")
 router.register("listings", views.ListingViewSet, basename="api-listing")
+router.register("orders", OrderViewSet, basename="api-order")
 
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -1,4 +1,4 @@
-"""Marketplace records: seller and buyer profiles and the listings sellers publish."""
+"""Sellers, buyers and the listings sellers publish."""
 
 from __future__ import annotations
 

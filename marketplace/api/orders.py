@@ -1,0 +1,303 @@
+"""/api/v1/orders/: checkout, payment and cancellation (docs/API.md, Orders).
+
+Thin views over `marketplace.checkout` and `marketplace.orders`. Outcomes the buyer must see
+(a declined card, a provider error) are returned as responses rather than raised, so that what
+the service wrote (the declined attempt, the released stock) commits with the stored
+idempotent response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from ewtp.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from customs.landed_cost import QuoteRefused
+from ewtp.api.errors import RuleRefused
+from ewtp.api.fields import CountryCodeField, CurrencyCodeField, MoneyField, StrictIntegerField
+from ewtp.api.inputs import JSONTypedInput, TextField
+from ewtp.api.parsers import StrictJSONParser
+from ewtp.api.schema import ErrorDetail, errors
+from ewtp.codes import MAX_DB_INT
+from marketplace.api.permissions import buyer_of
+from marketplace.api.quotes import MAX_LINES, MAX_QUANTITY, ConsignmentQuoteOutput
+from marketplace.checkout import Address, OutOfStock, orders_place
+from marketplace.models import Order
+from marketplace.orders import OrderConflict, order_cancel, order_pay
+from marketplace.selectors import orders_visible
+from payments.money import quantize
+
+CARD_NUMBER_PATTERN = r"^[0-9]{12,19}$"
+
+# --- Input -----------------------------------------------------------------------------------
+
+
+class AddressInput(JSONTypedInput):
+    name = TextField(max_length=200)
+    line1 = TextField(max_length=200)
+    city = TextField(max_length=100)
+    postal_code = TextField(max_length=20)
+    country = CountryCodeField(help_text="Fixes the destination of the orders.")
+
+
+class OrderLineInput(JSONTypedInput):
+    listing = StrictIntegerField(
+        min_value=1, max_value=MAX_DB_INT, help_text="The id of an active listing."
+    )
+    quantity = StrictIntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class OrderInput(JSONTypedInput):
+    currency = CurrencyCodeField(help_text="Must have an FX rate.")
+    shipping_address = AddressInput()
+    lines = serializers.ListField(
+        child=OrderLineInput(), min_length=1, max_length=MAX_LINES, help_text="1 to 100 lines."
+    )
+
+
+class PayInput(JSONTypedInput):
+    card_number = serializers.RegexField(
+        CARD_NUMBER_PATTERN,
+        max_length=19,
+        help_text="12 to 19 digits. Sandbox: 4242424242424242 succeeds, 4000000000000002 "
+        "is declined, 4000000000000119 fails with a provider error.",
+        error_messages={"invalid": "Enter the card number as 12 to 19 digits."},
+    )
+
+
+# --- Output ----------------------------------------------------------------------------------
+
+
+class OrderLineOutput(serializers.Serializer):
+    listing = serializers.IntegerField(source="listing_id")
+    title = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = MoneyField(help_text="The seller's price at checkout, in the listing's currency.")
+
+
+class TimelineOutput(serializers.Serializer):
+    at = serializers.DateTimeField()
+    status = serializers.CharField()
+    note = serializers.CharField()
+
+
+class AddressOutput(serializers.Serializer):
+    name = serializers.CharField()
+    line1 = serializers.CharField()
+    city = serializers.CharField()
+    postal_code = serializers.CharField()
+    country = serializers.CharField()
+
+
+class OrderOutput(serializers.Serializer):
+    """Built by `order_body` (plain code: the schema's description of it)."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Order.Status.values)
+    seller = serializers.IntegerField()
+    buyer = serializers.IntegerField()
+    currency = serializers.CharField()
+    lines = OrderLineOutput(many=True)
+    goods = MoneyField()
+    shipping = MoneyField()
+    duty = MoneyField()
+    tax = MoneyField()
+    total = MoneyField()
+    shipping_address = AddressOutput()
+    checkout = serializers.UUIDField(help_text="Shared by the orders one checkout placed.")
+    expires_at = serializers.DateTimeField(help_text="Unpaid, the order expires at this time.")
+    created = serializers.DateTimeField()
+    quote = ConsignmentQuoteOutput(help_text="The quote frozen at checkout.")
+    timeline = TimelineOutput(many=True)
+
+
+class OrdersOutput(serializers.Serializer):
+    orders = OrderOutput(many=True)
+
+
+class PaymentError(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["card_declined", "provider_error"])
+
+
+def _money(amount: Any, currency: str) -> dict[str, str]:
+    return {"amount": str(quantize(amount, currency)), "currency": currency}
+
+
+def order_body(order: Order) -> dict[str, Any]:
+    """An order as API.md gives it."""
+    cur = order.currency
+    return {
+        "id": order.pk,
+        "status": order.status,
+        "seller": order.seller_id,
+        "buyer": order.buyer_id,
+        "currency": cur,
+        "lines": [
+            {
+                "listing": line.listing_id,
+                "title": line.title,
+                "quantity": line.quantity,
+                "unit_price": _money(line.unit_price, line.unit_currency),
+            }
+            for line in order.lines.all()
+        ],
+        "goods": _money(order.goods, cur),
+        "shipping": _money(order.shipping, cur),
+        "duty": _money(order.duty, cur),
+        "tax": _money(order.tax, cur),
+        "total": _money(order.total, cur),
+        "shipping_address": {
+            "name": order.ship_name,
+            "line1": order.ship_line1,
+            "city": order.ship_city,
+            "postal_code": order.ship_postal_code,
+            "country": str(order.ship_country.code),
+        },
+        "checkout": str(order.checkout),
+        "expires_at": serializers.DateTimeField().to_representation(order.expires_at),
+        "created": serializers.DateTimeField().to_representation(order.created),
+        "quote": order.quote,
+        "timeline": [
+            {
+                "at": serializers.DateTimeField().to_representation(event.at),
+                "status": event.status,
+                "note": event.note,
+            }
+            for event in order.events.all()
+        ],
+    }
+
+
+def _conflict(code: str, detail: str) -> Response:
+    return Response({"detail": detail, "code": code}, status=status.HTTP_409_CONFLICT)
+
+
+ERRORS_409 = {409: OpenApiResponse(ErrorDetail, description="The order's state refuses it.")}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Orders you may see",
+        description="A buyer's own orders, a seller's incoming orders, the orders routed "
+        "through the hubs an operator runs; newest first.",
+    ),
+    retrieve=extend_schema(summary="One order, with its frozen quote and timeline"),
+)
+@extend_schema(tags=["orders"])
+class OrderViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Order]
+):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [StrictJSONParser]
+    serializer_class = OrderOutput
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Order]:
+        return orders_visible(user=self.request.user).prefetch_related("lines", "events")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # the API always paginates
+        return self.get_paginated_response([order_body(order) for order in page])
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(order_body(self.get_object()))
+
+    def _buyer_order(self, request: Request) -> Order:
+        """The order, if it is the caller's own as buyer (404 otherwise, as for a stranger)."""
+        order = self.get_object()
+        buyer = buyer_of(request.user)
+        if buyer is None or order.buyer_id != buyer.pk:
+            raise Http404("No such order of yours.")
+        return order
+
+    @extend_schema(
+        summary="Check out: one order per seller, stock reserved",
+        request=OrderInput,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: OrdersOutput, **errors(400, 403), **ERRORS_409, **errors(422)},
+    )
+    @idempotent
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        buyer = buyer_of(request.user)
+        if buyer is None:
+            return Response(
+                {"detail": "Only buyers can place orders: sign up as a buyer."},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        data = OrderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        address = values["shipping_address"]
+        try:
+            orders = orders_place(
+                buyer=buyer,
+                lines=[(line["listing"], line["quantity"]) for line in values["lines"]],
+                currency=values["currency"],
+                address=Address(**address),
+                by=request.user,
+            )
+        except OutOfStock as gone:
+            return _conflict("out_of_stock", str(gone))
+        except QuoteRefused as refused:
+            raise RuleRefused(refused.detail, code=refused.code) from refused
+        except DjangoValidationError as invalid:
+            raise serializers.ValidationError(invalid.message_dict) from invalid
+        fresh = self.get_queryset().filter(pk__in=[o.pk for o in orders]).order_by("id")
+        return Response(
+            {"orders": [order_body(order) for order in fresh]}, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Pay an order with a card",
+        request=PayInput,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={
+            200: OrderOutput,
+            **errors(400),
+            402: OpenApiResponse(PaymentError, description="The card was declined."),
+            **errors(404),
+            **ERRORS_409,
+            502: OpenApiResponse(PaymentError, description="The provider failed; pay again."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def pay(self, request: Request, pk: str | None = None) -> Response:
+        order = self._buyer_order(request)
+        data = PayInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            outcome = order_pay(
+                order=order, card_number=data.validated_data["card_number"], by=request.user
+            )
+        except OrderConflict as conflict:
+            return _conflict(conflict.code, conflict.detail)
+        if not outcome.paid:
+            code = status.HTTP_402_PAYMENT_REQUIRED if outcome.code == "card_declined" else 502
+            return Response({"detail": outcome.message, "code": outcome.code}, status=code)
+        return Response(order_body(self.get_queryset().get(pk=order.pk)))
+
+    @extend_schema(
+        summary="Cancel an order before shipment (refunded if it was paid)",
+        request=None,
+        responses={200: OrderOutput, **errors(404), **ERRORS_409},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        order = self._buyer_order(request)
+        try:
+            order_cancel(order=order, by=request.user)
+        except OrderConflict as conflict:
+            return _conflict(conflict.code, conflict.detail)
+        return Response(order_body(self.get_queryset().get(pk=order.pk)))
