@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -74,3 +75,11 @@ def signup_rates(db: None) -> None:
 
     rates = {"EUR": "0.8650", "CNY": "7.1200", "MYR": "4.4000", "RWF": "1450.00"}
     rates_import(data={"base": "USD", "date": "2026-11-23", "rates": rates})
+
+
+@pytest.fixture
+def trade(db: None) -> Any:
+    """Two sellers, three listings and a buyer in Belgium, with hubs, tariff and rates loaded."""
+    from tests.trade import trade_world
+
+    return trade_world()
