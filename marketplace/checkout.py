@@ -8,6 +8,7 @@ listings never deadlock, with `CHECK (stock >= 0)` behind it.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -120,6 +121,7 @@ def orders_place(
         raise QuoteChanged(quote, expected_total)
     now = timezone.now()
     expires_at = now + timedelta(minutes=settings.ORDER_PAYMENT_MINUTES)
+    checkout = uuid.uuid4()  # shared by this checkout's orders (one per seller)
     with transaction.atomic():
         for listing_id in sorted(quantities):
             _reserve(listings[listing_id], quantities[listing_id])
@@ -127,6 +129,7 @@ def orders_place(
         orders = [
             _order_create(
                 consignment=consignment,
+                checkout=checkout,
                 buyer=buyer,
                 address=address,
                 expires_at=expires_at,
@@ -156,6 +159,7 @@ def _route_codes(quote: Quote) -> set[str]:
 def _order_create(
     *,
     consignment: ConsignmentQuote,
+    checkout: uuid.UUID,
     buyer: BuyerProfile,
     address: Address,
     expires_at: Any,
@@ -164,6 +168,7 @@ def _order_create(
 ) -> Order:
     cur = consignment.currency
     order = Order.objects.create(
+        checkout=checkout,
         buyer=buyer,
         seller_id=consignment.seller_id,
         currency=cur,
