@@ -22,6 +22,8 @@ SANDBOX_CARDS = (
 CARD_ERROR = "Enter the card number as 12 to 19 digits (spaces are fine)."
 _CARD_SEPARATORS = re.compile(r"[ -]")
 _CARD_DIGITS = re.compile(r"[0-9]{12,19}")
+HIDDEN_FIELDS = ("expected_total", "currency", "country")
+INCOMPLETE = "The checkout page was not complete: check the order and confirm again."
 
 
 class CheckoutForm(forms.Form):
@@ -57,12 +59,16 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        hidden = "The checkout page was not complete: check the order and confirm again."
-        for name in ("expected_total", "currency", "country"):
-            self.fields[name].error_messages = dict.fromkeys(
-                ("required", "invalid", "max_length", "min_value", "max_digits", "max_decimal_places"),
-                hidden,
-            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The hidden fields come from the page, not the buyer: a problem with them is told once,
+        # for the form (there is no field on the page to mark).
+        if any(name in self._errors for name in HIDDEN_FIELDS):
+            for name in HIDDEN_FIELDS:
+                self._errors.pop(name, None)
+            raise ValidationError(INCOMPLETE, code="incomplete")
+        return cleaned
 
     def address(self) -> Address:
         data = self.cleaned_data
