@@ -56,7 +56,8 @@ def checkout(request: HttpRequest, buyer: BuyerProfile) -> HttpResponse:
         messages.info(request, "Your cart is empty: add something to it first.")
         return redirect("cart")
     ship_to = ship_to_of(request)
-    form = CheckoutForm(request.POST if request.method == "POST" else None, initial=_initial(request))
+    data = request.POST if request.method == "POST" else None
+    form = CheckoutForm(data, initial=_initial(request))
     priced: Priced | None = None
     changed = ""
     if request.method == "POST" and form.is_valid():

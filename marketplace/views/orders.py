@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -74,8 +75,11 @@ def _party_order(request: HttpRequest, pk: int) -> Order:
     return get_object_or_404(selectors.orders_of_party(user=request.user), pk=pk)
 
 
-def _buyer_order(buyer: BuyerProfile, pk: int) -> Order:
-    """The order if it is the buyer's own (its seller, too, gets a 404 for buyer actions)."""
+def _buyer_order(request: HttpRequest, pk: int) -> Order:
+    """The order if the user is its buyer; a 404 for anyone else, its seller included."""
+    buyer = buyer_of_request(request)
+    if buyer is None:
+        raise Http404("No such order of yours.")
     return get_object_or_404(selectors.orders_of_buyer(buyer=buyer), pk=pk)
 
 
@@ -141,9 +145,10 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@buyer_required
-def order_pay_view(request: HttpRequest, buyer: BuyerProfile, pk: int) -> HttpResponse:
-    order = _buyer_order(buyer, pk)
+def order_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("order_detail", args=[pk]))
+    order = _buyer_order(request, pk)
     form = PayForm(request.POST)
     if not form.is_valid():
         context = _detail_context(request, order, pay_form=form)
@@ -153,10 +158,11 @@ def order_pay_view(request: HttpRequest, buyer: BuyerProfile, pk: int) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
-@buyer_required
-def order_cancel_view(request: HttpRequest, buyer: BuyerProfile, pk: int) -> HttpResponse:
+def order_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; only POST cancels (refunding the buyer if it was paid)."""
-    order = _buyer_order(buyer, pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("order_detail", args=[pk]))
+    order = _buyer_order(request, pk)
     if request.method == "GET":
         return render(request, "orders/order_cancel.html", {"order": order})
     if order.status in (Order.Status.CANCELLED, Order.Status.REFUNDED):
