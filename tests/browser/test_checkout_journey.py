@@ -1,0 +1,125 @@
+"""A buyer, in a real browser: search, cart, checkout (logging in on the way), pay with the
+sandbox's test card, and the order page with its timeline and total; and a declined card,
+shown as declined. Screenshots of each step are kept in test-results/ for a person to look at."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from marketplace.models import Order
+from marketplace.templatetags.money import format_money
+from tests.browser.conftest import ARTIFACTS
+from tests.factories import PASSWORD
+from tests.trade import DECLINED_CARD, GOOD_CARD, Trade, trade_world
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def world(transactional_db: Any) -> Trade:
+    return trade_world()
+
+
+def snap(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"checkout-{name}.png"), full_page=True)
+
+
+def to_checkout(page: Page, live_server: LiveServer, world: Trade) -> None:
+    """Search for the shirt, add it and the atlas to the cart, check out and log in there."""
+    page.goto(live_server.url)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+    page.get_by_label("Search", exact=True).fill("silk")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("link", name="Silk shirt").click()
+    page.get_by_role("button", name="Add to cart").click()
+    page.goto(f"{live_server.url}/listings/{world.book.pk}/")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.get_by_role("heading", name="Your cart")).to_be_visible()
+    snap(page, "1-cart")
+
+    page.get_by_role("link", name="Checkout").click()
+    page.get_by_label("Username").fill(world.buyer.user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Checkout", exact=True)).to_be_visible()
+
+
+def fill_address(page: Page) -> None:
+    page.get_by_label("Recipient's name").fill("Amélie Dupont")
+    page.get_by_label("Street address").fill("Rue de la Loi 16")
+    page.get_by_label("Postal code").fill("1000")
+    page.get_by_label("City").fill("Brussels")
+
+
+def test_a_buyer_checks_out_pays_and_follows_the_order(
+    live_server: LiveServer, page: Page, world: Trade
+) -> None:
+    to_checkout(page, live_server, world)
+    expect(page.get_by_text("Your cart becomes 2 orders, one per seller")).to_be_visible()
+    summary = page.get_by_role("region", name="Total to pay")
+    expect(summary).to_contain_text("Grand total")
+    fill_address(page)
+    snap(page, "2-checkout")
+    page.get_by_role("button", name="Place orders").click()
+
+    # One card entry pays both orders, each reported on its own.
+    expect(page.get_by_role("heading", name="Pay your orders")).to_be_visible()
+    expect(page.get_by_text("Thank you: 2 orders placed")).to_be_visible()
+    orders = list(Order.objects.filter(buyer=world.buyer).order_by("id"))
+    both = format_money(sum(o.total for o in orders), "EUR")
+    expect(page.get_by_role("region", name="Pay 2 orders")).to_contain_text(both)
+    expect(page.get_by_text(GOOD_CARD)).to_be_visible()  # the sandbox's test cards as help
+    snap(page, "3-pay")
+    page.get_by_label("Card number").fill(GOOD_CARD)
+    page.get_by_role("button", name="Pay now").click()
+    for order in orders:
+        expect(
+            page.get_by_text(f"Order {order.pk} from {order.seller.company_name} is paid")
+        ).to_be_visible()
+    expect(page.get_by_role("heading", name="Nothing left to pay")).to_be_visible()
+    snap(page, "4-paid")
+
+    # The order's page: its timeline (placed, then paid) and its total.
+    first = orders[0]
+    page.get_by_role("link", name=f"Order {first.pk}", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Order {first.pk}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Paid")
+    timeline = page.get_by_role("region", name="Timeline").locator("li")
+    expect(timeline).to_have_count(2)
+    expect(timeline.nth(0)).to_contain_text("Awaiting payment")
+    expect(timeline.nth(0)).to_contain_text("Order placed")
+    expect(timeline.nth(1)).to_contain_text("Paid")
+    expect(timeline.nth(1)).to_contain_text("Payment captured")
+    money = page.get_by_role("region", name="Money")
+    expect(money).to_contain_text(format_money(first.total, "EUR"))
+    expect(page.get_by_role("region", name="Shipping address")).to_contain_text("1000 Brussels")
+    snap(page, "5-order")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My orders").click()
+    expect(page.get_by_text("2 orders.")).to_be_visible()
+    snap(page, "6-my-orders")
+
+
+def test_a_declined_card_is_shown_as_declined(
+    live_server: LiveServer, page: Page, world: Trade
+) -> None:
+    to_checkout(page, live_server, world)
+    fill_address(page)
+    page.get_by_role("button", name="Place orders").click()
+    first = Order.objects.filter(buyer=world.buyer).order_by("id").first()
+    assert first is not None
+
+    page.get_by_role("link", name=f"Order {first.pk}", exact=True).click()
+    page.get_by_label("Card number").fill(DECLINED_CARD)
+    page.get_by_role("button", name="Pay now").click()
+
+    expect(page.get_by_text("the card was declined.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cancelled")
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text("Card declined")
+    expect(page.get_by_label("Card number")).to_have_count(0)
+    snap(page, "7-declined")
