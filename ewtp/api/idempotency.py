@@ -41,6 +41,8 @@ MAX_LENGTH = 255
 # any token a client library generates. Latin-1 header bytes beyond ASCII are refused rather
 # than stored as whatever the server decoded them to.
 _PATTERN = r"^[ -~]*[!-~][ -~]*$"
+# The 409 codes a wrapped endpoint may answer, for its schema's 409 response.
+CONFLICT_CODES = ("idempotency_key_reused", "idempotency_key_in_use")
 _INVALID = (
     f"Send at most {MAX_LENGTH} printable ASCII characters, not all spaces, "
     "e.g. a UUID (or leave the header out)."

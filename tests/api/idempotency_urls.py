@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
@@ -41,7 +43,8 @@ def effects() -> list[str]:
 class GroupCreate(APIView):
     """POST {"name"} -> 201 {"id", "name"}. `"invalid": true` returns a 400, `"raise_400"`
     raises one, `"refuse"` creates the group and then raises a 409, `"crash"` creates it and
-    then raises RuntimeError; `"status"` chooses the success status; `"hold"` waits for HOLD."""
+    then raises RuntimeError; `"status"` chooses the success status; `"typed"` adds a Decimal
+    and a datetime to the body; `"hold"` waits for HOLD."""
 
     permission_classes = [permissions.IsAuthenticated]
 
@@ -60,8 +63,10 @@ class GroupCreate(APIView):
             raise Conflict("Refused after the effect.", code="refused")
         if data.get("crash"):
             raise RuntimeError("the handler failed after its effect")
-        status = int(data.get("status", 201))
-        return Response({"id": group.pk, "name": data.get("name", "")}, status=status)
+        body: dict[str, Any] = {"id": group.pk, "name": data.get("name", "")}
+        if data.get("typed"):  # values the JSON renderer converts: stored as it renders them
+            body |= {"amount": Decimal("12.30"), "at": datetime(2026, 11, 23, 9, 30, tzinfo=UTC)}
+        return Response(body, status=int(data.get("status", 201)))
 
 
 class OpenGroupCreate(GroupCreate):

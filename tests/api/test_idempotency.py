@@ -93,6 +93,14 @@ def test_a_stored_status_other_than_201_is_replayed_as_it_was(client: APIClient)
     assert len(effects()) == 1
 
 
+def test_a_body_with_decimals_and_dates_replays_as_it_was_rendered(client: APIClient) -> None:
+    first = post(client, {"name": "Typed", "typed": True})
+    again = post(client, {"name": "Typed", "typed": True})
+
+    assert again.json() == first.json()
+    assert first.json()["at"] == "2026-11-23T09:30:00Z"
+
+
 def test_the_same_key_with_another_body_is_a_409_and_does_nothing(client: APIClient) -> None:
     post(client, {"name": "Lanterns"})
     other = post(client, {"name": "Kites"})
