@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "djmoney",
     "django_countries",
+    "ewtp.api",
     "marketplace",
     "ehubs",
     "customs",
@@ -215,6 +216,15 @@ EWTP_API_RATE_USER = _rate("EWTP_API_RATE_USER", "1200/min")
 # app is reached directly and X-Forwarded-For is ignored (a client could write anything there).
 EWTP_TRUSTED_PROXIES = env.int("EWTP_TRUSTED_PROXIES", default=0)
 
+# Idempotency keys (ewtp.api.idempotency): a key is remembered, and its first response replayed,
+# for this many hours; then the hourly purge below deletes it and the key may be used afresh.
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+if IDEMPOTENCY_KEY_TTL_HOURS < 1:
+    raise ImproperlyConfigured(
+        f"IDEMPOTENCY_KEY_TTL_HOURS must be a whole number of hours from 1: "
+        f"{IDEMPOTENCY_KEY_TTL_HOURS}"
+    )
+
 # Log-in lockout (django-axes): pages, admin and the API token endpoint.
 AXES_FAILURE_LIMIT = env.int("EWTP_LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("EWTP_LOGIN_LOCKOUT_MINUTES", default=15))
@@ -259,6 +269,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Unpaid orders past their ORDER_PAYMENT_MINUTES give their stock back.
     "orders-expire": {"task": "marketplace.tasks.orders_expire", "schedule": 60.0},
+    "idempotency-keys-purge": {
+        "task": "ewtp.api.tasks.idempotency_keys_purge",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # Checkout: an unpaid order holds its stock this many minutes, then expires.
