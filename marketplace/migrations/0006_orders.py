@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.expressions
+import django.db.models.functions
 import django_countries.fields
 import uuid
 from django.conf import settings
@@ -98,7 +99,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('goods'), '+', models.F('shipping')), '+', models.F('duty')), '+', models.F('tax')))), name='order_total_is_sum'),
+            constraint=models.CheckConstraint(condition=models.Q(('total', django.db.models.functions.Round(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('goods'), '+', models.F('shipping')), '+', models.F('duty')), '+', models.F('tax')), 4))), name='order_total_is_sum'),
         ),
         migrations.AddIndex(
             model_name='orderevent',

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django_countries.fields import CountryField
 
 from ehubs.models import Hub
@@ -77,7 +78,7 @@ class Order(models.Model):
                 name="order_amounts_gte_0",
             ),
             models.CheckConstraint(
-                condition=Q(total=F("goods") + F("shipping") + F("duty") + F("tax")),
+                condition=Q(total=Round(F("goods") + F("shipping") + F("duty") + F("tax"), 4)),
                 name="order_total_is_sum",
             ),
         ]
