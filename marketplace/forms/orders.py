@@ -64,9 +64,9 @@ class CheckoutForm(forms.Form):
         cleaned = super().clean() or {}
         # The hidden fields come from the page, not the buyer: a problem with them is told once,
         # for the form (there is no field on the page to mark).
-        if any(name in self._errors for name in HIDDEN_FIELDS):
+        if any(name in self.errors for name in HIDDEN_FIELDS):
             for name in HIDDEN_FIELDS:
-                self._errors.pop(name, None)
+                self.errors.pop(name, None)
             raise ValidationError(INCOMPLETE, code="incomplete")
         return cleaned
 
