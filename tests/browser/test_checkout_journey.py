@@ -4,17 +4,19 @@ shown as declined. Screenshots of each step are kept in test-results/ for a pers
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from marketplace.models import Order
+from marketplace.models import Listing, Order
+from marketplace.orders import order_pay
 from marketplace.templatetags.money import format_money
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD
-from tests.trade import DECLINED_CARD, GOOD_CARD, Trade, trade_world
+from tests.trade import DECLINED_CARD, GOOD_CARD, Trade, place, trade_world
 
 pytestmark = pytest.mark.browser
 
@@ -110,7 +112,15 @@ def test_a_declined_card_is_shown_as_declined(
 ) -> None:
     to_checkout(page, live_server, world)
     fill_address(page)
+    # The price moves while the page is open: the buyer is told and confirms the new total.
+    Listing.objects.filter(pk=world.shirt.pk).update(price=Decimal("24.00"))
     page.get_by_role("button", name="Place orders").click()
+    expect(page.get_by_role("alert")).to_contain_text("The total has changed.")
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was charged or reserved.")
+    assert not Order.objects.exists()
+    snap(page, "7-total-changed")
+    page.get_by_role("button", name="Confirm and place orders").click()
+    expect(page.get_by_role("heading", name="Pay your orders")).to_be_visible()
     first = Order.objects.filter(buyer=world.buyer).order_by("id").first()
     assert first is not None
 
@@ -122,4 +132,34 @@ def test_a_declined_card_is_shown_as_declined(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cancelled")
     expect(page.get_by_role("region", name="Timeline")).to_contain_text("Card declined")
     expect(page.get_by_label("Card number")).to_have_count(0)
-    snap(page, "7-declined")
+    snap(page, "8-declined")
+
+
+def test_the_seller_sees_the_paid_order_in_incoming_orders(
+    live_server: LiveServer, page: Page, world: Trade
+) -> None:
+    paid, unpaid = (
+        place(world, [(world.shirt, 1), (world.mug, 2)]),
+        place(world, [(world.shirt, 1)]),
+    )
+    order_pay(order=paid[0], card_number=GOOD_CARD)
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/seller/orders/")
+    page.get_by_label("Username").fill(world.seller.user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Incoming orders")).to_be_visible()
+    expect(page.get_by_text("2 orders.")).to_be_visible()
+    page.get_by_label("Status").select_option(label="Paid")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text("1 order with the status “Paid”.")).to_be_visible()
+    snap(page, "9-seller-orders")
+
+    page.get_by_role("link", name=f"Order {paid[0].pk}", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Paid")
+    expect(page.get_by_text(f"For {world.buyer.user.username}")).to_be_visible()
+    expect(page.get_by_role("region", name="Shipping address")).to_contain_text("1000 Brussels")
+    expect(page.get_by_label("Card number")).to_have_count(0)
+    expect(page.get_by_role("link", name="Cancel order…")).to_have_count(0)
+    snap(page, "10-seller-order")
+    assert unpaid[0].status == Order.Status.PENDING_PAYMENT

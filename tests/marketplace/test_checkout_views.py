@@ -203,7 +203,7 @@ def test_a_changed_total_is_shown_old_and_new_and_nothing_is_reserved(
     assert f"changed from {shown(old)} to {shown(new)} since you saw it" in page
     assert "Nothing was charged or reserved." in page
     assert f'name="expected_total" value="{new["amount"]}"' in page
-    assert "Confirm the new total and place order" in page
+    assert "Confirm and place order" in page
     assert not Order.objects.filter(buyer=buyer).exists()
     listing.refresh_from_db()
     assert listing.stock == 5
