@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from payments.models import SandboxOperation
+from payments.money import quantize
 from payments.providers.base import CardDeclined, PaymentProvider, ProviderError
 
 CARD_SUCCEEDS = "4242424242424242"
@@ -75,7 +76,11 @@ class SandboxProvider(PaymentProvider):
     def capture(
         self, *, authorization: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> str:
-        self._replay_or_none(idempotency_key, _Op.CAPTURE, amount, currency, "", authorization)
+        replayed = self._replay_or_none(
+            idempotency_key, _Op.CAPTURE, amount, currency, "", authorization
+        )
+        if replayed is not None:
+            return replayed
         granted = _succeeded(_Op.AUTHORIZE, authorization)
         if granted is None:
             raise ProviderError(f"No authorization {authorization} to capture.")
@@ -92,7 +97,9 @@ class SandboxProvider(PaymentProvider):
         )
 
     def refund(self, *, capture: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
-        self._replay_or_none(idempotency_key, _Op.REFUND, amount, currency, "", capture)
+        replayed = self._replay_or_none(idempotency_key, _Op.REFUND, amount, currency, "", capture)
+        if replayed is not None:
+            return replayed
         captured = _succeeded(_Op.CAPTURE, capture)
         if captured is None:
             raise ProviderError(f"No capture {capture} to refund.")
@@ -210,5 +217,6 @@ def _within(
         raise ProviderError(f"{granted.provider_id} is in {granted.currency}, not {currency}.")
     if amount <= 0 or amount + taken > granted.amount:
         raise ProviderError(
-            f"{amount} {currency} is more than the {granted.amount - taken} still {what}."
+            f"{amount} {currency} is more than the "
+            f"{quantize(granted.amount - taken, currency)} still {what}."
         )
