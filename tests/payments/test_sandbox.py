@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from payments.providers.sandbox import SandboxProvider, card_digits
 
 pytestmark = pytest.mark.django_db
 
-EUR10 = {"amount": Decimal("10.00"), "currency": "EUR"}
+EUR10: dict[str, Any] = {"amount": Decimal("10.00"), "currency": "EUR"}
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def rows(
     out: list[PostingLine] = []
     for number, entry in enumerate(entries, start=1):
         kind, lines = entry[0], entry[1]
-        reverses = entry[2] if len(entry) == 3 else None  # type: ignore[misc]
+        reverses = entry[2] if len(entry) == 3 else None
         out.extend(
             PostingLine(number, kind, line.account, line.currency, line.amount, reverses)
             for line in lines
