@@ -8,6 +8,7 @@ listings never deadlock, with `CHECK (stock >= 0)` behind it.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -124,8 +125,10 @@ def orders_place(
         for listing_id in sorted(quantities):
             _reserve(listings[listing_id], quantities[listing_id])
         hubs = {hub.code: hub for hub in Hub.objects.filter(code__in=_route_codes(quote))}
+        checkout = uuid.uuid4()
         orders = [
             _order_create(
+                checkout=checkout,
                 consignment=consignment,
                 buyer=buyer,
                 address=address,
@@ -155,6 +158,7 @@ def _route_codes(quote: Quote) -> set[str]:
 
 def _order_create(
     *,
+    checkout: uuid.UUID,
     consignment: ConsignmentQuote,
     buyer: BuyerProfile,
     address: Address,
@@ -163,7 +167,9 @@ def _order_create(
     by: Any,
 ) -> Order:
     cur = consignment.currency
+    assert consignment.seller_id is not None  # consignments_of names each one's seller
     order = Order.objects.create(
+        checkout=checkout,
         buyer=buyer,
         seller_id=consignment.seller_id,
         currency=cur,
