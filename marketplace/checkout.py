@@ -121,15 +121,15 @@ def orders_place(
         raise QuoteChanged(quote, expected_total)
     now = timezone.now()
     expires_at = now + timedelta(minutes=settings.ORDER_PAYMENT_MINUTES)
-    checkout = uuid.uuid4()  # shared by this checkout's orders (one per seller)
     with transaction.atomic():
         for listing_id in sorted(quantities):
             _reserve(listings[listing_id], quantities[listing_id])
         hubs = {hub.code: hub for hub in Hub.objects.filter(code__in=_route_codes(quote))}
+        checkout = uuid.uuid4()
         orders = [
             _order_create(
-                consignment=consignment,
                 checkout=checkout,
+                consignment=consignment,
                 buyer=buyer,
                 address=address,
                 expires_at=expires_at,
@@ -158,8 +158,8 @@ def _route_codes(quote: Quote) -> set[str]:
 
 def _order_create(
     *,
-    consignment: ConsignmentQuote,
     checkout: uuid.UUID,
+    consignment: ConsignmentQuote,
     buyer: BuyerProfile,
     address: Address,
     expires_at: Any,
@@ -167,6 +167,7 @@ def _order_create(
     by: Any,
 ) -> Order:
     cur = consignment.currency
+    assert consignment.seller_id is not None  # consignments_of names each one's seller
     order = Order.objects.create(
         checkout=checkout,
         buyer=buyer,

@@ -2,6 +2,10 @@
 
 The list says which table is current for each base (the one with its latest date) and which one
 quotes use, newest date first; each table shows its rates inline.
+
+The ledger (accounts, entries with their postings) and payments are read-only for everyone,
+superusers included: services write them, corrections are reversing entries. Hub operators
+have no permission on them.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from payments.models import FxRate, RateTable
-from payments.selectors import rate_tables_by_recency, rate_tables_current
+from payments.models import Account, Entry, FxRate, Payment, Posting, RateTable
+from payments.money import money_format
+from payments.selectors import account_balances, rate_tables_by_recency, rate_tables_current
 
 
 class _SuperuserWrites:
@@ -70,3 +75,64 @@ class RateTableAdmin(_SuperuserWrites, admin.ModelAdmin):
     @admin.display(description="rates", ordering="_rate_count")
     def rate_count(self, table: RateTable) -> int:
         return int(getattr(table, "_rate_count", 0))
+
+
+class _ReadOnly:
+    """Shown to those with view permission; nobody adds, changes or deletes (append-only)."""
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["code", "kind", "name"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["balances"]
+
+    @admin.display(description="balances (derived from postings)")
+    def balances(self, account: Account) -> str:
+        found = account_balances(code=account.code)
+        return ", ".join(money_format(total, cur) for (_, cur), total in found.items()) or "none"
+
+
+class PostingInline(_ReadOnly, admin.TabularInline):
+    model = Posting
+    extra = 0
+    fields = ["account", "currency", "amount_shown"]
+    readonly_fields = ["amount_shown"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Posting]:
+        return super().get_queryset(request).select_related("account")
+
+    @admin.display(description="amount (debit +, credit -)")
+    def amount_shown(self, posting: Posting) -> str:
+        return money_format(posting.amount, posting.currency)
+
+
+@admin.register(Entry)
+class EntryAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["id", "kind", "reference", "payment", "reverses", "created"]
+    list_filter = ["kind"]
+    search_fields = ["reference"]
+    date_hierarchy = "created"
+    inlines = [PostingInline]
+
+
+@admin.register(Payment)
+class PaymentAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["reference", "attempt", "provider", "amount_shown", "status", "created"]
+    list_filter = ["status", "provider"]
+    search_fields = ["reference", "authorization", "capture"]
+    date_hierarchy = "created"
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_shown(self, payment: Payment) -> str:
+        return money_format(payment.amount, payment.currency)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from babel.numbers import get_currency_precision
+from babel.numbers import format_currency, get_currency_precision
 from moneyed import Money
 
 
@@ -29,3 +29,16 @@ def money_dict(money: Money) -> dict[str, str]:
     """Serialise as the API's money object, rounded to the currency's minor unit."""
     code = str(money.currency.code)
     return {"amount": str(quantize(Decimal(money.amount), code)), "currency": code}
+
+
+def money_format(amount: Decimal, currency: str) -> str:
+    """As pages print money ("EUR 1,234.50", "JPY 1,500"): the code, then the amount rounded
+    to the currency's minor unit with English grouping (reports and admin in payments, which
+    cannot use marketplace's `|money` filter)."""
+    return format_currency(
+        quantize(amount, currency),
+        currency,
+        format="¤¤ #,##0.00;¤¤ -#,##0.00",
+        locale="en",
+        currency_digits=True,
+    )

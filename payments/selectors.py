@@ -1,12 +1,17 @@
-"""Reads for payments: the FX rates quotes use (cached per process), and which table is current."""
+"""Reads for payments: the FX rates quotes use (cached per process) and which table is current;
+the ledger's balances, an order's money trail, payments."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
 
 from ewtp.datacache import VersionedCache
+from payments import ledger
 from payments.fx import Rates
-from payments.models import FxRate, RateTable
+from payments.ledger import PostingLine, Trail
+from payments.models import Entry, FxRate, Payment, Posting, RateTable
 
 
 def _rates_build() -> tuple[Rates | None]:
@@ -39,3 +44,63 @@ def rates_current() -> Rates | None:
     """The rates quotes use: the table with the latest date (see `rate_tables_by_recency`), or
     None before any import."""
     return _rates.get()[0]
+
+
+# --- The ledger and payments ------------------------------------------------------------------
+
+
+def trial_balance() -> dict[str, Decimal]:
+    """The sum of every posting, per currency: zero in each, always (docs/payments.md)."""
+    rows = Posting.objects.values("currency").annotate(total=Sum("amount")).order_by("currency")
+    return {row["currency"]: row["total"] or Decimal(0) for row in rows}
+
+
+def account_balances(*, code: str | None = None) -> dict[tuple[str, str], Decimal]:
+    """Balances derived from postings, by (account code, currency); one account's with `code`."""
+    postings = Posting.objects.all()
+    if code is not None:
+        postings = postings.filter(account__code=code)
+    rows = (
+        postings.values("account__code", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("account__code", "currency")
+    )
+    return {(row["account__code"], row["currency"]): row["total"] or Decimal(0) for row in rows}
+
+
+def ledger_entries(*, reference: str) -> list[Entry]:
+    """The entries of `reference`, with the reversals of them (and of those), oldest first."""
+    entries = list(Entry.objects.filter(reference=reference))
+    frontier = [e.pk for e in entries]
+    while frontier:
+        reversals = list(Entry.objects.filter(reverses_id__in=frontier))
+        entries.extend(reversals)
+        frontier = [e.pk for e in reversals]
+    return sorted(entries, key=lambda e: e.pk)
+
+
+def money_trail(*, reference: str) -> Trail:
+    """What the buyer paid for `reference` and where it went (ledger.trail), with the postings."""
+    ids = [e.pk for e in ledger_entries(reference=reference)]
+    postings = (
+        Posting.objects.filter(entry_id__in=ids)
+        .select_related("entry", "account")
+        .order_by("entry_id", "id")
+    )
+    return ledger.trail(
+        PostingLine(
+            entry=p.entry_id,
+            kind=p.entry.kind,
+            account=p.account.code,
+            currency=p.currency,
+            amount=p.amount,
+            reverses=p.entry.reverses_id,
+            reference=p.entry.reference,
+        )
+        for p in postings
+    )
+
+
+def payment_captured(*, reference: str) -> Payment | None:
+    """The captured payment of `reference`, if it has one."""
+    return Payment.objects.filter(reference=reference, status=Payment.Status.CAPTURED).first()

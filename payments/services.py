@@ -23,7 +23,30 @@ from tqdm import tqdm
 from ewtp.codes import is_currency
 from ewtp.datacache import bump
 from ewtp.imports import ImportFileError, Tally, decimal_parse
+from payments.ledger_services import entry_reverse, ledger_post
 from payments.models import FxRate, RateTable
+from payments.payment_services import (
+    PaymentDeclined,
+    PaymentFailed,
+    payment_refund,
+    payment_take,
+    provider_get,
+)
+
+# The ledger and payment services live in their own modules; they are importable from here too.
+__all__ = [
+    "PaymentDeclined",
+    "PaymentFailed",
+    "RatesDocument",
+    "RatesImportSummary",
+    "entry_reverse",
+    "ledger_post",
+    "payment_refund",
+    "payment_take",
+    "provider_get",
+    "rates_document_check",
+    "rates_import",
+]
 
 # FxRate.rate is DecimalField(max_digits=24, decimal_places=10).
 RATE_WHOLE_DIGITS, RATE_PLACES = 14, 10

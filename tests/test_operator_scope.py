@@ -30,7 +30,8 @@ from ehubs.models import Hub
 from ehubs.services import hub_operator_group_ensure
 from marketplace import services
 from marketplace.models import Listing, SellerProfile
-from payments.models import FxRate, RateTable
+from payments.models import Account, Entry, FxRate, RateTable
+from payments.services import payment_take
 from tests.ehubs.factories import CorridorFactory, CustomsUnionFactory, HubFactory
 from tests.factories import BuyerFactory, ListingFactory, SellerFactory, UserFactory
 
@@ -146,6 +147,13 @@ POLICY: dict[tuple[str, str], Row] = {
     # FX rate tables are global: imports write them.
     ("payments.ratetable", OWN): PUBLIC,
     ("payments.ratetable", OTHER): PUBLIC,
+    # The ledger and payments: superusers read them (no one writes in admin); operators nothing.
+    ("payments.account", OWN): DENIED,
+    ("payments.account", OTHER): DENIED,
+    ("payments.entry", OWN): DENIED,
+    ("payments.entry", OTHER): DENIED,
+    ("payments.payment", OWN): DENIED,
+    ("payments.payment", OTHER): DENIED,
 }
 
 REGISTERED = sorted(model._meta.label_lower for model in admin.site._registry)
@@ -187,6 +195,9 @@ def world() -> World:
 
     be = SellerFactory.create(company_name="Liège Chocolate Works", country="BE", employees=8)
     cn = SellerFactory.create(company_name="Hangzhou Silk Works", country="CN", employees=8)
+    paid = payment_take(
+        reference="order:1", amount=Decimal("12.50"), currency="EUR", card_number="4242424242424242"
+    )
     objects: dict[tuple[str, str], Model] = {
         ("marketplace.sellerprofile", OWN): be,
         ("marketplace.sellerprofile", OTHER): cn,
@@ -215,6 +226,13 @@ def world() -> World:
         ("ehubs.customsunion", OTHER): CustomsUnionFactory.create(code="CX", members=["CN"]),
         ("payments.ratetable", OWN): _rate_table("EUR", "CNY"),
         ("payments.ratetable", OTHER): _rate_table("CNY", "EUR"),
+        # Not hub-scoped: the same rows on both sides.
+        ("payments.payment", OWN): paid,
+        ("payments.payment", OTHER): paid,
+        ("payments.entry", OWN): Entry.objects.get(payment=paid),
+        ("payments.entry", OTHER): Entry.objects.get(payment=paid),
+        ("payments.account", OWN): Account.objects.get(code="escrow"),
+        ("payments.account", OTHER): Account.objects.get(code="provider:sandbox"),
     }
     return World(
         operator=_client(user),

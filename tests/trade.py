@@ -22,7 +22,11 @@ DECLINED_CARD = "4000000000000002"
 ERROR_CARD = "4000000000000119"
 
 ADDRESS = Address(
-    name="Amélie Dupont", line1="Rue de la Loi 16", city="Brussels", postal_code="1000", country="BE"
+    name="Amélie Dupont",
+    line1="Rue de la Loi 16",
+    city="Brussels",
+    postal_code="1000",
+    country="BE",
 )
 
 

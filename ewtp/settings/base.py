@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "djmoney",
     "django_countries",
+    # Database triggers from model Meta (payments' append-only, balanced ledger); PostgreSQL
+    # only: on SQLite its migration operations do nothing.
+    "pgtrigger",
     "ewtp.api",
     "marketplace",
     "ehubs",
@@ -165,6 +168,13 @@ if DEBUG:
 
 # Money: every ISO 4217 currency py-moneyed knows; rounding lives in payments.money.
 DEFAULT_CURRENCY = "USD"
+
+# The payment provider (docs/payments.md): a dotted path to a payments.providers.base
+# PaymentProvider class. The default is the built-in sandbox with its test cards; set
+# EWTP_PAYMENT_PROVIDER to a real provider's class to take real money.
+PAYMENT_PROVIDER = env.str(
+    "EWTP_PAYMENT_PROVIDER", default="payments.providers.sandbox.SandboxProvider"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from ewtp.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -24,6 +23,7 @@ from rest_framework.response import Response
 from customs.landed_cost import QuoteRefused
 from ewtp.api.errors import RuleRefused
 from ewtp.api.fields import CountryCodeField, CurrencyCodeField, MoneyField, StrictIntegerField
+from ewtp.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from ewtp.api.inputs import JSONTypedInput, TextField
 from ewtp.api.parsers import StrictJSONParser
 from ewtp.api.schema import ErrorDetail, errors
@@ -35,6 +35,7 @@ from marketplace.models import Order
 from marketplace.orders import OrderConflict, order_cancel, order_pay
 from marketplace.selectors import orders_visible
 from payments.money import quantize
+from payments.services import PaymentFailed
 
 CARD_NUMBER_PATTERN = r"^[0-9]{12,19}$"
 
@@ -291,7 +292,12 @@ class OrderViewSet(
     @extend_schema(
         summary="Cancel an order before shipment (refunded if it was paid)",
         request=None,
-        responses={200: OrderOutput, **errors(404), **ERRORS_409},
+        responses={
+            200: OrderOutput,
+            **errors(404),
+            **ERRORS_409,
+            502: OpenApiResponse(PaymentError, description="The refund failed; nothing changed."),
+        },
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
@@ -300,4 +306,9 @@ class OrderViewSet(
             order_cancel(order=order, by=request.user)
         except OrderConflict as conflict:
             return _conflict(conflict.code, conflict.detail)
+        except PaymentFailed as failed:  # the refund did not go through: nothing changed
+            return Response(
+                {"detail": failed.message, "code": "provider_error"},
+                status=status.HTTP_502_BAD_GATEWAY,
+            )
         return Response(order_body(self.get_queryset().get(pk=order.pk)))

@@ -119,12 +119,29 @@ def test_destination_the_rules_refuse_reserves_nothing(trade: Trade) -> None:
     assert _stock(trade.shirt) == 10
 
 
-def test_huge_vnd_totals_fit_the_amount_columns(trade: Trade) -> None:
+def _vnd_order(trade: Trade, price: str, quantity: int) -> Order:
     rates_import(
         data={"base": "USD", "date": "2026-11-23", "rates": {"EUR": "0.8650", "VND": "25000000"}}
     )
-    Listing.objects.filter(pk=trade.shirt.pk).update(price=Decimal("9999999.99"))
-    (order,) = place(trade, [(trade.shirt, 10)], currency="VND")
+    Listing.objects.filter(pk=trade.shirt.pk).update(price=Decimal(price), stock=quantity)
+    quote, _, _ = checkout_quote(
+        lines=[(trade.shirt.pk, quantity)], destination="BE", currency="VND"
+    )
+    (order,) = place(trade, [(trade.shirt, quantity)], currency="VND")
     order.refresh_from_db()
-    assert order.total > Decimal(10) ** 15
+    assert order.total == quote.total
     assert order.total == order.goods + order.shipping + order.duty + order.tax
+    return order
+
+
+def test_vnd_totals_past_a_trillion_are_stored_exactly(trade: Trade) -> None:
+    assert _vnd_order(trade, "9999999.99", 1).total > Decimal(10) ** 12
+
+
+@pytest.mark.postgres
+def test_the_largest_totals_the_engine_makes_are_stored_exactly_on_postgresql(
+    trade: Trade,
+) -> None:
+    # SQLite reads decimals back through a float (15 significant digits); PostgreSQL's numeric
+    # keeps all 30.
+    assert _vnd_order(trade, "9999999999.99", 10_000).total > Decimal(10) ** 21

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from marketplace.models import Listing, Order
+from marketplace.models import Listing, Order, OrderEvent
 from marketplace.orders import OrderConflict, order_cancel, order_pay, orders_expire
 from payments.selectors import money_trail, trial_balance
 from tests.trade import DECLINED_CARD, ERROR_CARD, GOOD_CARD, Trade, place
@@ -20,6 +20,12 @@ S = Order.Status
 def _stock(listing: Listing) -> int:
     listing.refresh_from_db()
     return listing.stock
+
+
+def _last(order: Order) -> OrderEvent:
+    event = order.events.last()
+    assert event is not None
+    return event
 
 
 def _timeline(order: Order) -> list[str]:
@@ -34,7 +40,7 @@ def test_good_card_pays_the_order_into_escrow(trade: Trade) -> None:
     order.refresh_from_db()
     assert outcome.paid and order.status == S.PAID
     assert _timeline(order) == [S.PENDING_PAYMENT, S.PAID]
-    assert order.events.last().actor == trade.buyer.user
+    assert _last(order).actor == trade.buyer.user
     trail = money_trail(reference=order.reference)
     assert trail.paid == order.total
     assert trail.in_escrow == order.total
@@ -52,7 +58,7 @@ def test_declined_card_cancels_and_releases_the_stock(trade: Trade) -> None:
     assert (outcome.paid, outcome.code) == (False, "card_declined")
     assert outcome.message
     assert order.status == S.CANCELLED
-    assert "Card declined" in order.events.last().note
+    assert "Card declined" in _last(order).note
     assert _stock(trade.shirt) == 10
     assert money_trail(reference=order.reference).paid == 0
 
@@ -89,7 +95,7 @@ def test_cancel_before_payment_releases_stock(trade: Trade) -> None:
 
     order.refresh_from_db()
     assert order.status == S.CANCELLED
-    assert order.events.last().note.endswith("Ordered by mistake.")
+    assert _last(order).note.endswith("Ordered by mistake.")
     assert _stock(trade.shirt) == 10
 
 
@@ -133,7 +139,7 @@ def test_unpaid_orders_expire_and_give_stock_back(trade: Trade) -> None:
     unpaid.refresh_from_db()
     paid.refresh_from_db()
     assert (unpaid.status, paid.status) == (S.CANCELLED, S.PAID)
-    assert "expired" in unpaid.events.last().note
+    assert "expired" in _last(unpaid).note
     assert (_stock(trade.shirt), _stock(trade.mug)) == (10, 9)
 
 
