@@ -31,6 +31,7 @@ from marketplace.views.common import (
     seller_required,
 )
 from marketplace.views.pricing import Priced, rule_notes
+from payments.services import PaymentFailed
 
 ORDER_PAGE_SIZE = 20
 
@@ -96,7 +97,7 @@ def _outcome_message(request: HttpRequest, outcome: PaymentOutcome) -> None:
     elif outcome.code == "card_declined":
         messages.error(
             request,
-            f"Order {order.pk} from {seller}: the card was declined. {outcome.message} "
+            f"Order {order.pk} from {seller}: the card was declined (“{outcome.message}”). "
             "The order was cancelled and its goods released; nothing was charged.",
         )
     else:
@@ -172,6 +173,13 @@ def order_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         cancelled = order_cancel(order=order, by=request.user)
     except OrderConflict as conflict:
         messages.error(request, conflict.detail)
+        return redirect("order_detail", pk=order.pk)
+    except PaymentFailed as failed:  # the refund did not go through: nothing changed
+        messages.error(
+            request,
+            f"Order {order.pk} could not be cancelled: the refund did not go through. "
+            f"{failed.message} Nothing changed; try again in a moment.",
+        )
         return redirect("order_detail", pk=order.pk)
     if cancelled.status == Order.Status.REFUNDED:
         total = format_money(cancelled.total, cancelled.currency)

@@ -128,7 +128,7 @@ def test_a_declined_card_is_shown_as_declined(
     page.get_by_label("Card number").fill(DECLINED_CARD)
     page.get_by_role("button", name="Pay now").click()
 
-    expect(page.get_by_text("the card was declined.")).to_be_visible()
+    expect(page.get_by_text("the card was declined")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cancelled")
     expect(page.get_by_role("region", name="Timeline")).to_contain_text("Card declined")
     expect(page.get_by_label("Card number")).to_have_count(0)

@@ -15,6 +15,8 @@ from django.utils.html import escape
 
 from marketplace.models import Listing, Order
 from marketplace.templatetags.money import format_money
+from payments.providers.base import ProviderError
+from payments.providers.sandbox import SandboxProvider
 from tests.factories import BuyerFactory, SellerFactory
 from tests.trade import DECLINED_CARD, ERROR_CARD, GOOD_CARD, Trade, place
 
@@ -208,7 +210,7 @@ def test_a_declined_card_is_shown_cancels_the_order_and_releases_the_goods(
 ) -> None:
     page = text(pay(shopper, order, DECLINED_CARD))
 
-    assert f"Order {order.pk} from Hangzhou Shirts Co: the card was declined." in page
+    assert f"Order {order.pk} from Hangzhou Shirts Co: the card was declined" in page
     assert "nothing was charged" in page
     assert status_of(order) == Order.Status.CANCELLED
     assert stock_of(trade.shirt) == 10
@@ -300,8 +302,8 @@ def test_a_declined_card_is_reported_for_each_order_of_the_checkout(
     )
 
     page = text(response)
-    assert f"Order {first.pk} from Hangzhou Shirts Co: the card was declined." in page
-    assert f"Order {second.pk} from West Lake Books: the card was declined." in page
+    assert f"Order {first.pk} from Hangzhou Shirts Co: the card was declined" in page
+    assert f"Order {second.pk} from West Lake Books: the card was declined" in page
     assert (status_of(first), status_of(second)) == (
         Order.Status.CANCELLED,
         Order.Status.CANCELLED,
@@ -385,6 +387,24 @@ def test_cancelling_a_paid_order_refunds_it(shopper: Client, order: Order) -> No
     assert f"Order {order.pk} is cancelled and {money(order)} was refunded to your card." in text(
         response
     )
+
+
+def test_a_refund_the_provider_fails_is_explained_and_changes_nothing(
+    shopper: Client, order: Order, trade: Trade, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pay(shopper, order)
+
+    def refund_fails(self: SandboxProvider, **kwargs: Any) -> str:
+        raise ProviderError("The sandbox is down for maintenance.")
+
+    monkeypatch.setattr(SandboxProvider, "refund", refund_fails)
+    response = shopper.post(reverse("order_cancel", args=[order.pk]), follow=True)
+
+    page = text(response)
+    assert f"Order {order.pk} could not be cancelled: the refund did not go through." in page
+    assert "The sandbox is down for maintenance." in page
+    assert status_of(order) == Order.Status.PAID
+    assert stock_of(trade.shirt) == 8
 
 
 def test_cancelling_twice_says_it_was_already_cancelled(shopper: Client, order: Order) -> None:
