@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connections
@@ -210,7 +211,30 @@ def orders_of_buyer(*, buyer: BuyerProfile) -> QuerySet[Order]:
     return Order.objects.filter(buyer=buyer).select_related("seller").prefetch_related("lines")
 
 
-def orders_of_seller(*, seller: SellerProfile) -> QuerySet[Order]:
+def orders_of_seller(*, seller: SellerProfile, status: str = "") -> QuerySet[Order]:
+    """The seller's incoming orders, newest first; only those of `status` when given."""
+    orders = Order.objects.filter(seller=seller)
+    if status:
+        orders = orders.filter(status=status)
+    return orders.select_related("buyer__user").prefetch_related("lines")
+
+
+def orders_of_party(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Order]:
+    """The orders `user` bought or sells: what the order pages show (operators use admin)."""
+    if not user.is_authenticated or not getattr(user, "is_active", False):
+        return Order.objects.none()
     return (
-        Order.objects.filter(seller=seller).select_related("buyer__user").prefetch_related("lines")
+        Order.objects.filter(Q(buyer__user=user) | Q(seller__user=user))
+        .select_related("buyer__user", "seller__user")
+        .prefetch_related("lines")
+    )
+
+
+def orders_of_checkout(*, buyer: BuyerProfile, checkout: UUID) -> QuerySet[Order]:
+    """The orders one checkout of `buyer` placed (one per seller), in the order they were made."""
+    return (
+        Order.objects.filter(buyer=buyer, checkout=checkout)
+        .select_related("seller")
+        .prefetch_related("lines")
+        .order_by("id")
     )

@@ -53,7 +53,7 @@ def _by_seller(items: Sequence[Item]) -> list[tuple[SellerProfile, list[Item]]]:
     return list(groups.values())
 
 
-def _cart_groups(items: Sequence[Item], ship_to: shop.ShipTo, whole: Priced) -> list[SellerGroup]:
+def cart_groups(items: Sequence[Item], ship_to: shop.ShipTo, whole: Priced) -> list[SellerGroup]:
     """Each seller's consignment quote, taken from the whole cart's quote. When the engine
     refused the cart, each seller's lines are quoted alone to show which seller (and which
     line) is refused, while the others keep their prices."""
@@ -93,7 +93,7 @@ def cart(request: HttpRequest) -> HttpResponse:
         )
     ship_to = ship_to_of(request)
     whole = price_items(items, ship_to) if items else Priced()
-    groups = _cart_groups(items, ship_to, whole) if items else []
+    groups = cart_groups(items, ship_to, whole) if items else []
     refused_sellers = [g.seller for g in groups if g.priced.refusal is not None]
     context = {
         "ship_to": ship_to,

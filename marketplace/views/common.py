@@ -1,4 +1,5 @@
-"""What the page views share: the signed-in seller, safe `next` targets, errors as messages."""
+"""What the page views share: the signed-in seller or buyer, safe `next` targets, errors as
+messages."""
 
 from __future__ import annotations
 
@@ -14,16 +15,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from marketplace.models import SellerProfile
+from marketplace.models import BuyerProfile, SellerProfile
 
 P = ParamSpec("P")
 SellerView = Callable[Concatenate[HttpRequest, SellerProfile, P], HttpResponse]
+BuyerView = Callable[Concatenate[HttpRequest, BuyerProfile, P], HttpResponse]
 
 
 def seller_of_request(request: HttpRequest) -> SellerProfile | None:
     # The reverse accessor caches on request.user, so the nav bar and the view share one query.
     profile = getattr(request.user, "seller_profile", None)
     return profile if isinstance(profile, SellerProfile) else None
+
+
+def buyer_of_request(request: HttpRequest) -> BuyerProfile | None:
+    profile = getattr(request.user, "buyer_profile", None)
+    return profile if isinstance(profile, BuyerProfile) else None
 
 
 def safe_next(request: HttpRequest) -> str | None:
@@ -47,6 +54,23 @@ def seller_required(view: SellerView[P]) -> Callable[Concatenate[HttpRequest, P]
         if seller is None:
             return render(request, "seller/seller_only.html", status=403)
         return view(request, seller, *args, **kwargs)
+
+    return wrapper
+
+
+def buyer_required(view: BuyerView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Let buyers through, with their profile as the view's second argument. Visitors are sent
+    to log in (and back); other accounts (a seller) get a 403 page that says checkout and orders
+    need a buyer account."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        buyer = buyer_of_request(request)
+        if buyer is None:
+            return render(request, "orders/buyer_only.html", status=403)
+        return view(request, buyer, *args, **kwargs)
 
     return wrapper
 
