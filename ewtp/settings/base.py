@@ -257,6 +257,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Listings and orders both have a `status`: each choice set gets its own component name.
+    "ENUM_NAME_OVERRIDES": {
+        "ListingStatusEnum": "marketplace.models.catalogue.Listing.Status",
+        "OrderStatusEnum": "marketplace.models.orders.OrderStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ewtp.api.schema.postprocess_request_rules",

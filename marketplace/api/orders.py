@@ -103,7 +103,7 @@ class OrderOutput(serializers.Serializer):
     """Built by `order_body` (plain code: the schema's description of it)."""
 
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=Order.Status.values)
+    status = serializers.ChoiceField(choices=Order.Status.choices)
     seller = serializers.IntegerField()
     buyer = serializers.IntegerField()
     currency = serializers.CharField()
@@ -284,9 +284,15 @@ class OrderViewSet(
             )
         except OrderConflict as conflict:
             return _conflict(conflict.code, conflict.detail)
+        if outcome.code == "card_declined":
+            detail = (
+                f"{outcome.message} The order was cancelled and its goods released: check out "
+                "again to pay with another card."
+            )
+            return Response({"detail": detail, "code": outcome.code}, status=402)
         if not outcome.paid:
-            code = status.HTTP_402_PAYMENT_REQUIRED if outcome.code == "card_declined" else 502
-            return Response({"detail": outcome.message, "code": outcome.code}, status=code)
+            detail = f"{outcome.message} The order can be paid again."
+            return Response({"detail": detail, "code": outcome.code}, status=502)
         return Response(order_body(self.get_queryset().get(pk=order.pk)))
 
     @extend_schema(
