@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from ewtp.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -24,6 +23,7 @@ from rest_framework.response import Response
 from customs.landed_cost import QuoteRefused
 from ewtp.api.errors import RuleRefused
 from ewtp.api.fields import CountryCodeField, CurrencyCodeField, MoneyField, StrictIntegerField
+from ewtp.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from ewtp.api.inputs import JSONTypedInput, TextField
 from ewtp.api.parsers import StrictJSONParser
 from ewtp.api.schema import ErrorDetail, errors
