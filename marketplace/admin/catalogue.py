@@ -36,6 +36,7 @@ from marketplace import selectors, services
 from marketplace.models import BuyerProfile, Listing, SellerProfile
 from marketplace.templatetags.money import format_money
 
+
 class ScopedCountryFilter(CountryFilter):
     """CountryFilter offering only the countries among the rows the user may see (the stock
     filter reads the whole table, which would name other hubs' countries)."""
