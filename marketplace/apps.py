@@ -7,9 +7,13 @@ class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = "Marketplace"
     # What hub operators do in admin, by model (see ehubs.services.hub_operator_group_ensure):
-    # sellers and listings of their hubs' countries (marketplace.admin); no buyers until orders
-    # through their hubs grant them those orders' buyers.
+    # sellers and listings of their hubs' countries (marketplace.admin); the orders routed
+    # through their hubs, read-only, with their lines and timelines (the order page's inlines
+    # need these). No buyers yet.
     operator_permissions = {
         "sellerprofile": ("view", "change"),
         "listing": ("view", "change"),
+        "order": ("view",),
+        "orderline": ("view",),
+        "orderevent": ("view",),
     }

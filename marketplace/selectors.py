@@ -190,6 +190,21 @@ def buyers_operated(
     return buyers if operator_countries(user=user) is None else buyers.none()
 
 
+def orders_operated(
+    *, user: AbstractBaseUser | AnonymousUser, orders: QuerySet[Order] | None = None
+) -> QuerySet[Order]:
+    """The orders (of `orders`, default all) whose frozen route passes a hub `user` operates
+    (`Order.hubs` ∩ `ehubs.selectors.operator_hubs`); every order for a superuser."""
+    orders = Order.objects.all() if orders is None else orders
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return orders
+    # A subquery, not a join: an order through two of the operator's hubs is listed once.
+    through_hubs = Order.hubs.through.objects.filter(hub__in=operator_hubs(user=user)).values(
+        "order_id"
+    )
+    return orders.filter(pk__in=through_hubs)
+
+
 # --- Orders ----------------------------------------------------------------------------------
 
 

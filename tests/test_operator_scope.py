@@ -29,7 +29,7 @@ from customs.models import TariffRow
 from ehubs.models import Hub
 from ehubs.services import hub_operator_group_ensure
 from marketplace import services
-from marketplace.models import Listing, SellerProfile
+from marketplace.models import BuyerProfile, Listing, Order, SellerProfile
 from payments.models import Account, Entry, FxRate, RateTable
 from payments.services import payment_take
 from tests.ehubs.factories import CorridorFactory, CustomsUnionFactory, HubFactory
@@ -105,6 +105,13 @@ POLICY: dict[tuple[str, str], Row] = {
         "not found",
         "403",
         {"archive_selected": "ignored", "delete_selected": "not offered"},
+    ),
+    # Orders routed through the operator's hubs, read-only; superusers alone cancel them.
+    ("marketplace.order", OWN): Row(
+        "yes", "403", "view only", "403", {"cancel_orders": "not offered"}
+    ),
+    ("marketplace.order", OTHER): Row(
+        "not found", "403", "not found", "403", {"cancel_orders": "not offered"}
     ),
     # Buyers come with orders through the operator's hubs (later); accounts are superusers'.
     ("marketplace.buyerprofile", OWN): DENIED,
@@ -195,6 +202,7 @@ def world() -> World:
 
     be = SellerFactory.create(company_name="Liège Chocolate Works", country="BE", employees=8)
     cn = SellerFactory.create(company_name="Hangzhou Silk Works", country="CN", employees=8)
+    be_buyer = BuyerFactory.create(country="BE")
     paid = payment_take(
         reference="order:1", amount=Decimal("12.50"), currency="EUR", card_number="4242424242424242"
     )
@@ -203,8 +211,11 @@ def world() -> World:
         ("marketplace.sellerprofile", OTHER): cn,
         ("marketplace.listing", OWN): ListingFactory.create(seller=be, title="Pralines"),
         ("marketplace.listing", OTHER): ListingFactory.create(seller=cn, title="Silk scarf"),
-        ("marketplace.buyerprofile", OWN): BuyerFactory.create(country="BE"),
+        ("marketplace.buyerprofile", OWN): be_buyer,
         ("marketplace.buyerprofile", OTHER): BuyerFactory.create(country="CN"),
+        # Routed through the operator's LGG, and through HGH and KGL only.
+        ("marketplace.order", OWN): _order(be_buyer, cn, [hgh, lgg]),
+        ("marketplace.order", OTHER): _order(be_buyer, cn, [hgh, kgl]),
         ("auth.user", OWN): be.user,
         ("auth.user", OTHER): cn.user,
         ("auth.group", OWN): Group.objects.get(name="Hub operators"),
@@ -241,6 +252,30 @@ def world() -> World:
         objects=objects,
         hubs={"LGG": lgg, "HGH": hgh, "KGL": kgl},
     )
+
+
+def _order(buyer: BuyerProfile, seller: SellerProfile, route: list[Hub]) -> Order:
+    """A paid order along `route` (made directly: the world has no tariff to quote with)."""
+    order = Order.objects.create(
+        buyer=buyer,
+        seller=seller,
+        status=Order.Status.PAID,
+        currency="EUR",
+        goods=Decimal("10.00"),
+        shipping=Decimal("2.00"),
+        duty=Decimal("0.00"),
+        tax=Decimal("0.50"),
+        total=Decimal("12.50"),
+        quote={"route": [hub.code for hub in route], "currency": "EUR"},
+        ship_name="Amélie Dupont",
+        ship_line1="Rue de la Loi 16",
+        ship_city="Brussels",
+        ship_postal_code="1000",
+        ship_country="BE",
+        expires_at=timezone.now(),
+    )
+    order.hubs.set(route)
+    return order
 
 
 def _token(user: User) -> TokenProxy:
@@ -425,6 +460,7 @@ def _edits(world: World, label: str, scope: str) -> dict[str, Any]:
         "ehubs.hub": {"name": "Renamed eHub"},
         "ehubs.customsunion": {"code": "ZZ"},
         "payments.ratetable": {"base": "USD"},
+        "marketplace.order": {"status": "delivered", "ship_city": "Ghent", "total": "0.01"},
     }
     return edits.get(label, {})
 
@@ -467,6 +503,8 @@ def _applied(action: str, obj: Model, response: Any) -> bool:
         return isinstance(fresh, SellerProfile) and fresh.verified
     if action == "mark_unverified":
         return isinstance(fresh, SellerProfile) and not fresh.verified
+    if action == "cancel_orders":
+        return isinstance(fresh, Order) and fresh.status != Order.Status.PAID
     if action == "archive_selected":
         return isinstance(fresh, Listing) and fresh.status == Listing.Status.ARCHIVED
     if action == "export_csv":

@@ -1,4 +1,5 @@
-"""Serve the site for `make run`: the web server, plus a Celery worker when a broker is set."""
+"""Serve the site for `make run`: the web server, plus a Celery worker and beat when a broker is
+set; without one, tasks run eagerly and the beat schedule runs in a thread of this process."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+from ewtp.embedded_beat import EmbeddedBeat
 
 DEMO_LOGINS = (
     ("buyer", "demo-buyer"),
@@ -34,11 +37,17 @@ class Command(BaseCommand):
         for role, username in DEMO_LOGINS:
             self.stdout.write(f"    {role:<13} {username}")
         broker = settings.CELERY_BROKER_URL
-        self.stdout.write(
-            f"  Background jobs: Celery worker on {broker}\n"
-            if broker
-            else "  Background jobs: run in-process (no CELERY_BROKER_URL set)\n"
-        )
+        # Here, not in runserver: its autoreloader restarts that process, which would start a
+        # second beat; this one lives as long as `make run`.
+        beat = None if broker else EmbeddedBeat(settings.CELERY_BEAT_SCHEDULE)
+        if beat is None:
+            self.stdout.write(f"  Background jobs: Celery worker and beat on {broker}\n")
+        else:
+            self.stdout.write(
+                "  Background jobs: run in-process (no CELERY_BROKER_URL set); "
+                f"scheduled jobs in-process: {beat.describe()}\n"
+            )
+        stop_beat = beat.start() if beat is not None else None
         python = sys.executable
         children: list[subprocess.Popen[bytes]] = []
         if broker:
@@ -54,6 +63,8 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
+            if stop_beat is not None:
+                stop_beat.set()
             for child in children:
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)

@@ -36,10 +36,6 @@ from marketplace import selectors, services
 from marketplace.models import BuyerProfile, Listing, SellerProfile
 from marketplace.templatetags.money import format_money
 
-admin.site.site_header = "eWTP Marketplace administration"
-admin.site.site_title = "eWTP Marketplace admin"
-admin.site.index_title = "Operations"
-
 
 class ScopedCountryFilter(CountryFilter):
     """CountryFilter offering only the countries among the rows the user may see (the stock
