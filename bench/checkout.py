@@ -20,7 +20,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -120,7 +119,8 @@ def _client(port: int, world: World, n: int, hot: bool, until: float, tally: Tal
     while time.perf_counter() < until:
         a, b = (world.first_listing, world.first_listing + 1) if hot else world.pair(rng)
         t0 = time.perf_counter()
-        code, created = _post(port, "/api/v1/orders/", buyer.token, _order_body(buyer.country, a, b))
+        body = _order_body(buyer.country, a, b)
+        code, created = _post(port, "/api/v1/orders/", buyer.token, body)
         t1 = time.perf_counter()
         if code != 201:
             with tally.lock:
@@ -169,8 +169,10 @@ def pgbench_run(script: Path, variables: dict[str, int], seconds: float, clients
     """pgbench's transactions (checkouts) per second with the custom script."""
     defines = [f"-D{name}={value}" for name, value in variables.items()]
     result = subprocess.run(  # noqa: S603
-        ["pgbench", "-n", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-c", str(clients)]
-        + ["-j", "2", "-T", str(max(1, round(seconds))), "-f", str(script), *defines, DB_NAME],
+        [
+            *("pgbench", "-n", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-c", str(clients)),
+            *("-j", "2", "-T", str(max(1, round(seconds))), "-f", str(script), *defines, DB_NAME),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -185,9 +187,10 @@ def pgbench_run(script: Path, variables: dict[str, int], seconds: float, clients
 def _server_start(workers: int) -> tuple[subprocess.Popen[bytes], int]:
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "ewtp.wsgi:application"]
-        + ["--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-        + ["--backlog", "256"],
+        [
+            *(sys.executable, "-m", "gunicorn", "ewtp.wsgi:application", "--backlog", "256"),
+            *("--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"),
+        ],
         cwd=ROOT,
         env={**os.environ, **SERVER_ENV},
     )
@@ -236,16 +239,19 @@ def phase_profile(world: World, checkouts: int, *, cprofile: bool) -> None:
     client = Client(HTTP_AUTHORIZATION=f"Token {buyer.token}")
     rng = random.Random(99)
     sql = {"n": 0, "s": 0.0}
+    by_statement: dict[str, list[float]] = {}
 
     def timed(execute: Any, query: str, params: Any, many: bool, context: Any) -> Any:
         t = time.perf_counter()
         try:
             return execute(query, params, many, context)
         finally:
-            sql["s"] += time.perf_counter() - t
+            took = time.perf_counter() - t
+            sql["s"] += took
             sql["n"] += 1
+            by_statement.setdefault(re.sub(r"[0-9]+", "N", query[:90]), []).append(took)
 
-    phases: dict[str, list[tuple[float, float, int]]] = {"create": [], "pay": []}
+    phases: dict[str, list[tuple[float, float, float]]] = {"create": [], "pay": []}
 
     def one() -> None:
         a, b = world.pair(rng)
@@ -258,9 +264,8 @@ def phase_profile(world: World, checkouts: int, *, cprofile: bool) -> None:
                 )
                 order_id = response.json()["orders"][0]["id"]
             else:
-                response = client.post(
-                    f"/api/v1/orders/{order_id}/pay/", {"card_number": GOOD_CARD}, "application/json"
-                )
+                pay = {"card_number": GOOD_CARD}
+                response = client.post(f"/api/v1/orders/{order_id}/pay/", pay, "application/json")
             assert response.status_code in (200, 201), response.content
             phases[phase].append((time.perf_counter() - t, sql["s"], sql["n"]))
 
@@ -268,6 +273,7 @@ def phase_profile(world: World, checkouts: int, *, cprofile: bool) -> None:
         for _ in range(3):
             one()  # warm
         phases = {"create": [], "pay": []}
+        by_statement.clear()
         if cprofile:
             import cProfile
             import pstats
@@ -288,6 +294,11 @@ def phase_profile(world: World, checkouts: int, *, cprofile: bool) -> None:
             f"({queries:.0f} queries), {total - in_sql:4.1f} ms Python"
         )
     if cprofile:
+        print("  statements by total time per checkout (ms, count per checkout):")
+        ranked = sorted(by_statement.items(), key=lambda kv: -sum(kv[1]))
+        for statement, times in ranked[:25]:
+            per = sum(times) / checkouts * 1000
+            print(f"    {per:5.2f} ms {len(times) / checkouts:4.1f}×  {statement}")
         stats = pstats.Stats(profiler)
         stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(40)
@@ -302,6 +313,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--no-hot", action="store_true", help="skip the hot-row variant")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
+    parser.add_argument(
+        "--profile-only", action="store_true", help="set up, then only the phase profile"
+    )
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DB_NAME} afterwards")
     args = parser.parse_args()
     seconds = args.seconds or (8.0 if args.quick else 15.0)
@@ -314,6 +328,9 @@ def main() -> int:
     dests = reference_data_load(work)
     world = world_create(clients=args.clients, dests=dests)
     setup_s = time.perf_counter() - t0
+    if args.profile_only:
+        phase_profile(world, 60, cprofile=args.profile)
+        return 0
     server, port = _server_start(args.workers)
     try:
         http_run(port, world, 3.0)  # warm up: every worker loads tariffs, network and rates

@@ -9,6 +9,7 @@ import csv
 import json
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from bench.quotes import RATES
@@ -96,7 +97,6 @@ def world_create(*, clients: int, dests: list[str]) -> World:
     """Sellers, listings and one buyer (with an API token) per client. Users are created without
     a usable password: hashing 22 passwords would only slow the set-up."""
     from django.contrib.auth.models import User
-    from djmoney.money import Money
     from rest_framework.authtoken.models import Token
 
     from marketplace.checkout import checkout_quote
@@ -118,7 +118,8 @@ def world_create(*, clients: int, dests: list[str]) -> World:
                 title=f"Bench item {n}-{i}",
                 hs_code=rng.choice(HS_CODES),
                 origin_country=rng.choice(ORIGINS),
-                price=Money(rng.randint(100, 90000) / 100, "USD"),
+                price=Decimal(rng.randint(100, 90000)) / 100,
+                price_currency="USD",
                 stock=STOCK,
                 weight_grams=rng.randint(50, 4000),
                 status=Listing.Status.ACTIVE,

@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from ewtp.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -24,6 +23,7 @@ from rest_framework.response import Response
 from customs.landed_cost import QuoteRefused
 from ewtp.api.errors import RuleRefused
 from ewtp.api.fields import CountryCodeField, CurrencyCodeField, MoneyField, StrictIntegerField
+from ewtp.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from ewtp.api.inputs import JSONTypedInput, TextField
 from ewtp.api.parsers import StrictJSONParser
 from ewtp.api.schema import ErrorDetail, errors
@@ -203,6 +203,13 @@ class OrderViewSet(
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[Order]:
+        if self.action in ("pay", "cancel"):
+            # Only the caller's own orders as buyer, and only their ids: the service locks and
+            # re-reads the row.
+            return Order.objects.filter(buyer__user_id=self.request.user.pk).only("id", "buyer_id")
+        return self._detailed()
+
+    def _detailed(self) -> QuerySet[Order]:
         return orders_visible(user=self.request.user).prefetch_related("lines", "events")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -215,11 +222,10 @@ class OrderViewSet(
 
     def _buyer_order(self, request: Request) -> Order:
         """The order, if it is the caller's own as buyer (404 otherwise, as for a stranger)."""
-        order = self.get_object()
-        buyer = buyer_of(request.user)
-        if buyer is None or order.buyer_id != buyer.pk:
-            raise Http404("No such order of yours.")
-        return order
+        try:
+            return self.get_object()  # get_queryset: the caller's own orders as buyer
+        except Http404:
+            raise Http404("No such order of yours.") from None
 
     @extend_schema(
         summary="Check out: one order per seller, stock reserved",
@@ -286,7 +292,11 @@ class OrderViewSet(
         if not outcome.paid:
             code = status.HTTP_402_PAYMENT_REQUIRED if outcome.code == "card_declined" else 502
             return Response({"detail": outcome.message, "code": outcome.code}, status=code)
-        return Response(order_body(self.get_queryset().get(pk=order.pk)))
+        # The service's row, read under its lock and moved to paid: only its lines and
+        # timeline are still to be read.
+        paid = outcome.order
+        prefetch_related_objects([paid], "lines", "events")
+        return Response(order_body(paid))
 
     @extend_schema(
         summary="Cancel an order before shipment (refunded if it was paid)",
@@ -300,4 +310,4 @@ class OrderViewSet(
             order_cancel(order=order, by=request.user)
         except OrderConflict as conflict:
             return _conflict(conflict.code, conflict.detail)
-        return Response(order_body(self.get_queryset().get(pk=order.pk)))
+        return Response(order_body(self._detailed().get(pk=order.pk)))
