@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
@@ -206,7 +207,10 @@ class OrderViewSet(
         if self.action in ("pay", "cancel"):
             # Only the caller's own orders as buyer, and only their ids: the service locks and
             # re-reads the row.
-            return Order.objects.filter(buyer__user_id=self.request.user.pk).only("id", "buyer_id")
+            user = self.request.user
+            if isinstance(user, AnonymousUser):  # refused by IsAuthenticated before this
+                return Order.objects.none()
+            return Order.objects.filter(buyer__user=user).only("id", "buyer_id")
         return self._detailed()
 
     def _detailed(self) -> QuerySet[Order]:
