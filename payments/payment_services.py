@@ -175,7 +175,8 @@ def _refund_entry_post(payment: Payment) -> Entry:
 def _status_move(
     payment: Payment, old: str, new: str, *, strict: bool = True, **fields: str
 ) -> bool:
-    """UPDATE … SET status = new WHERE status = old, the row count checked; `payment` reloaded."""
+    """UPDATE … SET status = new WHERE status = old, the row count checked; `payment` then holds
+    the row as it is (set from what was written, or reloaded when another change won)."""
     now = timezone.now()
     moved = Payment.objects.filter(pk=payment.pk, status=old).update(
         status=new, updated=now, **fields
