@@ -198,7 +198,8 @@ def _order_create(
         )
         for charge in consignment.lines
     )
-    order.hubs.set([hubs[code] for code in consignment.route.hubs if code in hubs])
+    # add, not set: a new order has no hubs to compare with, and add reads none first.
+    order.hubs.add(*[hubs[code] for code in consignment.route.hubs if code in hubs])
     minutes = settings.ORDER_PAYMENT_MINUTES
     OrderEvent.objects.create(
         order=order,

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -65,19 +64,22 @@ def payment_take(*, reference: str, amount: Decimal, currency: str, card_number:
     if not reference or len(reference) > ledger.REFERENCE_MAX:
         raise ValueError(f"A payment's reference has 1 to {ledger.REFERENCE_MAX} characters.")
     _amount_check(amount, currency)
-    captured = Payment.objects.filter(reference=reference, status=_Status.CAPTURED).first()
+    # One read of the reference's earlier attempts (usually none) answers all three questions.
+    earlier = list(Payment.objects.filter(reference=reference).order_by("attempt"))
+    captured = next((p for p in earlier if p.status == _Status.CAPTURED), None)
     if captured is not None:
         return captured
-    if Payment.objects.filter(reference=reference, status=_Status.REFUNDED).exists():
+    if any(p.status == _Status.REFUNDED for p in earlier):
         raise ValueError(f"{reference} was paid and refunded; a new payment needs a new reference.")
     provider = provider_get()
     refusal: PaymentDeclined | PaymentFailed | None = None
     # The block ends before any raise, so the declined or failed attempt is not rolled back.
-    with transaction.atomic():
-        last = Payment.objects.filter(reference=reference).aggregate(n=Max("attempt"))["n"]
+    # No savepoint: nothing in it is caught, so a failure rolls back the caller's transaction
+    # (or this one) whole, and a payment inside an order's transaction saves two round trips.
+    with transaction.atomic(savepoint=False):
         payment = Payment.objects.create(
             reference=reference,
-            attempt=(last or 0) + 1,
+            attempt=(earlier[-1].attempt if earlier else 0) + 1,
             provider=provider.name,
             amount=amount,
             currency=currency,
@@ -173,11 +175,18 @@ def _refund_entry_post(payment: Payment) -> Entry:
 def _status_move(
     payment: Payment, old: str, new: str, *, strict: bool = True, **fields: str
 ) -> bool:
-    """UPDATE … SET status = new WHERE status = old, the row count checked; `payment` reloaded."""
+    """UPDATE … SET status = new WHERE status = old, the row count checked; `payment` then holds
+    the row as it is (set from what was written, or reloaded when another change won)."""
+    now = timezone.now()
     moved = Payment.objects.filter(pk=payment.pk, status=old).update(
-        status=new, updated=timezone.now(), **fields
+        status=new, updated=now, **fields
     )
-    payment.refresh_from_db()
+    if moved == 1:  # the row is now what was written: no need to read it back
+        payment.status, payment.updated = new, now
+        for name, value in fields.items():
+            setattr(payment, name, value)
+    else:
+        payment.refresh_from_db()
     if strict and moved != 1:
         raise RuntimeError(
             f"Payment {payment.pk} was to go from {old} to {new} but is {payment.status}: "

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -204,6 +205,16 @@ class OrderViewSet(
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[Order]:
+        if self.action in ("pay", "cancel"):
+            # Only the caller's own orders as buyer, and only their ids: the service locks and
+            # re-reads the row.
+            user = self.request.user
+            if isinstance(user, AnonymousUser):  # refused by IsAuthenticated before this
+                return Order.objects.none()
+            return Order.objects.filter(buyer__user=user).only("id", "buyer_id")
+        return self._detailed()
+
+    def _detailed(self) -> QuerySet[Order]:
         return orders_visible(user=self.request.user).prefetch_related("lines", "events")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -216,11 +227,10 @@ class OrderViewSet(
 
     def _buyer_order(self, request: Request) -> Order:
         """The order, if it is the caller's own as buyer (404 otherwise, as for a stranger)."""
-        order = self.get_object()
-        buyer = buyer_of(request.user)
-        if buyer is None or order.buyer_id != buyer.pk:
-            raise Http404("No such order of yours.")
-        return order
+        try:
+            return self.get_object()  # get_queryset: the caller's own orders as buyer
+        except Http404:
+            raise Http404("No such order of yours.") from None
 
     @extend_schema(
         summary="Check out: one order per seller, stock reserved",
@@ -293,7 +303,11 @@ class OrderViewSet(
         if not outcome.paid:
             detail = f"{outcome.message} The order can be paid again."
             return Response({"detail": detail, "code": outcome.code}, status=502)
-        return Response(order_body(self.get_queryset().get(pk=order.pk)))
+        # The service's row, read under its lock and moved to paid: only its lines and
+        # timeline are still to be read.
+        paid = outcome.order
+        prefetch_related_objects([paid], "lines", "events")
+        return Response(order_body(paid))
 
     @extend_schema(
         summary="Cancel an order before shipment (refunded if it was paid)",
@@ -317,4 +331,4 @@ class OrderViewSet(
                 {"detail": failed.message, "code": "provider_error"},
                 status=status.HTTP_502_BAD_GATEWAY,
             )
-        return Response(order_body(self.get_queryset().get(pk=order.pk)))
+        return Response(order_body(self._detailed().get(pk=order.pk)))

@@ -94,6 +94,7 @@ class SandboxProvider(PaymentProvider):
             parent=authorization,
             outcome=_Outcome.SUCCEEDED,
             message="",
+            replay_checked=True,
         )
 
     def refund(self, *, capture: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
@@ -113,6 +114,7 @@ class SandboxProvider(PaymentProvider):
             parent=capture,
             outcome=_Outcome.SUCCEEDED,
             message="",
+            replay_checked=True,
         )
 
     def _record(
@@ -126,11 +128,14 @@ class SandboxProvider(PaymentProvider):
         parent: str,
         outcome: str,
         message: str,
+        replay_checked: bool = False,
     ) -> str:
-        """Answer a replay as before; else store this call's answer and give it."""
-        replayed = self._replay_or_none(key, operation, amount, currency, card, parent)
-        if replayed is not None:
-            return replayed
+        """Answer a replay as before; else store this call's answer and give it.
+        `replay_checked`: the caller has just looked for a replay and found none."""
+        if not replay_checked:
+            replayed = self._replay_or_none(key, operation, amount, currency, card, parent)
+            if replayed is not None:
+                return replayed
         provider_id = (
             f"sbx_{operation[:4]}_{uuid.uuid4().hex[:20]}" if outcome == "succeeded" else ""
         )
