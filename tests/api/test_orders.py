@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from smtplib import SMTPException
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
+from marketplace import emails
 from marketplace.models import Listing, Order
 from payments.models import Payment
 from payments.selectors import money_trail, trial_balance
@@ -417,3 +419,27 @@ def test_cancelling_another_buyers_order_is_404(client: APIClient, trade: Trade)
     assert client.post(cancel_url(order.pk)).status_code == 404
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING_PAYMENT
+
+
+# --- after the commit ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("and_cancel", [False, True])
+def test_an_email_that_fails_after_the_commit_never_turns_the_answer_into_a_500(
+    trade: Trade, monkeypatch: pytest.MonkeyPatch, and_cancel: bool
+) -> None:
+    def smtp_down(*, order_id: int) -> None:
+        raise SMTPException("The mail server is down.")
+
+    monkeypatch.setattr(emails, "order_paid_send", smtp_down)
+    monkeypatch.setattr(emails, "order_refunded_send", smtp_down)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(user=trade.buyer.user)
+    (order,) = place(trade, [(trade.shirt, 1)])
+
+    paid = client.post(pay_url(order.pk), {"card_number": GOOD_CARD}, format="json")
+    assert (paid.status_code, paid.json()["status"]) == (200, "paid")
+    if and_cancel:
+        refunded = client.post(cancel_url(order.pk))
+        assert (refunded.status_code, refunded.json()["status"]) == (200, "refunded")
