@@ -82,8 +82,8 @@ def as_user(user: User) -> APIClient:
 
 def post(user: User, url: str, body: Any = None, key: str | None = None) -> Callable[[], Response]:
     client = as_user(user)
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-    return lambda: client.post(url, body, format="json", **headers)
+    headers = {"Idempotency-Key": key} if key is not None else {}
+    return lambda: client.post(url, body, format="json", headers=headers)
 
 
 # --- (a) fifty buyers, ten units --------------------------------------------------------------
