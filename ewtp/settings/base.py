@@ -257,6 +257,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Listings and orders both have a `status`: each set of choices gets a name of its own
+    # (Listing.Status is nested in its model, out of reach of an import path).
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "marketplace.models.orders.OrderStatus.values",
+        "ListingStatusEnum": [("draft", "Draft"), ("active", "Active"), ("archived", "Archived")],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ewtp.api.schema.postprocess_request_rules",
