@@ -131,7 +131,8 @@ def order_pay(*, order: Order, card_number: str, by: Any = None) -> PaymentOutco
             note="Payment captured; the money is held in escrow until delivery.",
             by=by,
         )
-        transaction.on_commit(lambda: emails.order_paid_send(order_id=locked.pk))
+        # robust: the payment has committed; a failing email is logged, never the buyer's 500.
+        transaction.on_commit(lambda: emails.order_paid_send(order_id=locked.pk), robust=True)
     return PaymentOutcome(locked, paid=True)
 
 
@@ -168,7 +169,7 @@ def order_cancel(*, order: Order, by: Any = None, reason: str = "") -> Order:
             note=f"Cancelled; the payment was refunded in full and the goods released.{why}",
             by=by,
         )
-        transaction.on_commit(lambda: emails.order_refunded_send(order_id=locked.pk))
+        transaction.on_commit(lambda: emails.order_refunded_send(order_id=locked.pk), robust=True)
     return locked
 
 

@@ -24,10 +24,10 @@ from rest_framework.response import Response
 from customs.landed_cost import QuoteRefused
 from ewtp.api.errors import RuleRefused
 from ewtp.api.fields import CountryCodeField, CurrencyCodeField, MoneyField, StrictIntegerField
-from ewtp.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from ewtp.api.idempotency import CONFLICT_CODES, IDEMPOTENCY_KEY_PARAMETER, idempotent
 from ewtp.api.inputs import JSONTypedInput, TextField
 from ewtp.api.parsers import StrictJSONParser
-from ewtp.api.schema import ErrorDetail, errors
+from ewtp.api.schema import errors
 from ewtp.codes import MAX_DB_INT
 from marketplace.api.permissions import buyer_of
 from marketplace.api.quotes import MAX_LINES, MAX_QUANTITY, ConsignmentQuoteOutput
@@ -131,6 +131,20 @@ class PaymentError(serializers.Serializer):
     code = serializers.ChoiceField(choices=["card_declined", "provider_error"])
 
 
+def _conflict_error(name: str, *codes: str) -> type[serializers.Serializer]:
+    """The 409 body `{"detail", "code"}` of one operation, with the codes it may answer."""
+    fields = {
+        "detail": serializers.CharField(help_text="A sentence for people."),
+        "code": serializers.ChoiceField(choices=codes, help_text="For programs."),
+    }
+    return type(name, (serializers.Serializer,), fields)
+
+
+CheckoutConflict = _conflict_error("CheckoutConflict", "out_of_stock", *CONFLICT_CODES)
+PayConflict = _conflict_error("PayConflict", "not_payable", "order_expired", *CONFLICT_CODES)
+CancelConflict = _conflict_error("CancelConflict", "not_cancellable")
+
+
 def _money(amount: Any, currency: str) -> dict[str, str]:
     return {"amount": str(quantize(amount, currency)), "currency": currency}
 
@@ -184,16 +198,22 @@ def _conflict(code: str, detail: str) -> Response:
     return Response({"detail": detail, "code": code}, status=status.HTTP_409_CONFLICT)
 
 
-ERRORS_409 = {409: OpenApiResponse(ErrorDetail, description="The order's state refuses it.")}
+def _conflicts(body: type[serializers.Serializer], description: str) -> dict[int, Any]:
+    return {409: OpenApiResponse(body, description=description)}
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Orders you may see",
         description="A buyer's own orders, a seller's incoming orders, the orders routed "
-        "through the hubs an operator runs; newest first.",
+        "through the hubs an operator runs; newest first. A page past the last is a 404.",
+        responses={200: OrderOutput(many=True), **errors(400, 401, 404)},
     ),
-    retrieve=extend_schema(summary="One order, with its frozen quote and timeline"),
+    retrieve=extend_schema(
+        summary="One order, with its frozen quote and timeline",
+        description="An order you may not see is a 404, as an unknown one.",
+        responses={200: OrderOutput, **errors(401, 404)},
+    ),
 )
 @extend_schema(tags=["orders"])
 class OrderViewSet(
@@ -236,7 +256,15 @@ class OrderViewSet(
         summary="Check out: one order per seller, stock reserved",
         request=OrderInput,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        responses={201: OrdersOutput, **errors(400, 403), **ERRORS_409, **errors(422)},
+        responses={
+            201: OrdersOutput,
+            **errors(400, 401, 403),
+            **_conflicts(
+                CheckoutConflict,
+                "Stock ran out (nothing was reserved), or the Idempotency-Key was reused.",
+            ),
+            **errors(422),
+        },
     )
     @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -275,10 +303,13 @@ class OrderViewSet(
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             200: OrderOutput,
-            **errors(400),
+            **errors(400, 401),
             402: OpenApiResponse(PaymentError, description="The card was declined."),
             **errors(404),
-            **ERRORS_409,
+            **_conflicts(
+                PayConflict,
+                "Already paid, cancelled or expired, or the Idempotency-Key was reused.",
+            ),
             502: OpenApiResponse(PaymentError, description="The provider failed; pay again."),
         },
     )
@@ -314,8 +345,8 @@ class OrderViewSet(
         request=None,
         responses={
             200: OrderOutput,
-            **errors(404),
-            **ERRORS_409,
+            **errors(401, 404),
+            **_conflicts(CancelConflict, "Shipped or later: too late to cancel."),
             502: OpenApiResponse(PaymentError, description="The refund failed; nothing changed."),
         },
     )
