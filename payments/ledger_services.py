@@ -40,9 +40,8 @@ def entry_reverse(*, entry: Entry, memo: str) -> Entry:
 
 def _entry_insert(*, spec: EntrySpec, payment: Payment | None, reverses: Entry | None) -> Entry:
     ledger.entry_check(spec)
-    existing = _existing(spec)
-    if existing is not None:
-        return existing
+    # Insert first and look only when (reference, kind) is taken: a re-run, or a concurrent
+    # call that committed first (PostgreSQL makes the second wait on the unique index).
     try:
         with transaction.atomic():
             accounts = _accounts_ensure({line.account for line in spec.lines})

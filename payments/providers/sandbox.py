@@ -76,15 +76,19 @@ class SandboxProvider(PaymentProvider):
     def capture(
         self, *, authorization: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> str:
-        replayed = self._replay_or_none(
-            idempotency_key, _Op.CAPTURE, amount, currency, "", authorization
-        )
-        if replayed is not None:
-            return replayed
-        granted = _succeeded(_Op.AUTHORIZE, authorization)
-        if granted is None:
-            raise ProviderError(f"No authorization {authorization} to capture.")
-        _within(granted, amount, currency, _taken(_Op.CAPTURE, authorization), "authorized")
+        try:
+            granted = _succeeded(_Op.AUTHORIZE, authorization)
+            if granted is None:
+                raise ProviderError(f"No authorization {authorization} to capture.")
+            _within(granted, amount, currency, _taken(_Op.CAPTURE, authorization), "authorized")
+        except ProviderError:
+            # A replay of a capture already made counts itself as taken: answer it as before.
+            replayed = self._replay_or_none(
+                idempotency_key, _Op.CAPTURE, amount, currency, "", authorization
+            )
+            if replayed is not None:
+                return replayed
+            raise
         return self._record(
             key=idempotency_key,
             operation=_Op.CAPTURE,
@@ -94,17 +98,21 @@ class SandboxProvider(PaymentProvider):
             parent=authorization,
             outcome=_Outcome.SUCCEEDED,
             message="",
-            replay_checked=True,
         )
 
     def refund(self, *, capture: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
-        replayed = self._replay_or_none(idempotency_key, _Op.REFUND, amount, currency, "", capture)
-        if replayed is not None:
-            return replayed
-        captured = _succeeded(_Op.CAPTURE, capture)
-        if captured is None:
-            raise ProviderError(f"No capture {capture} to refund.")
-        _within(captured, amount, currency, _taken(_Op.REFUND, capture), "captured")
+        try:
+            captured = _succeeded(_Op.CAPTURE, capture)
+            if captured is None:
+                raise ProviderError(f"No capture {capture} to refund.")
+            _within(captured, amount, currency, _taken(_Op.REFUND, capture), "captured")
+        except ProviderError:
+            replayed = self._replay_or_none(
+                idempotency_key, _Op.REFUND, amount, currency, "", capture
+            )
+            if replayed is not None:
+                return replayed
+            raise
         return self._record(
             key=idempotency_key,
             operation=_Op.REFUND,
@@ -114,7 +122,6 @@ class SandboxProvider(PaymentProvider):
             parent=capture,
             outcome=_Outcome.SUCCEEDED,
             message="",
-            replay_checked=True,
         )
 
     def _record(
@@ -128,14 +135,10 @@ class SandboxProvider(PaymentProvider):
         parent: str,
         outcome: str,
         message: str,
-        replay_checked: bool = False,
     ) -> str:
-        """Answer a replay as before; else store this call's answer and give it.
-        `replay_checked`: the caller has just looked for a replay and found none."""
-        if not replay_checked:
-            replayed = self._replay_or_none(key, operation, amount, currency, card, parent)
-            if replayed is not None:
-                return replayed
+        """Store this call's answer and give it; a replayed key (the insert hits the unique key)
+        is answered as the first call was."""
+        _key_check(key)
         provider_id = (
             f"sbx_{operation[:4]}_{uuid.uuid4().hex[:20]}" if outcome == "succeeded" else ""
         )
@@ -153,7 +156,7 @@ class SandboxProvider(PaymentProvider):
                     message=message,
                 )
         except IntegrityError:
-            # The same key, sent twice at once: the first one stored is the answer.
+            # The same key again (a retry, or two calls at once): the first one stored answers.
             replayed = self._replay_or_none(key, operation, amount, currency, card, parent)
             if replayed is not None:
                 return replayed
@@ -163,8 +166,7 @@ class SandboxProvider(PaymentProvider):
     def _replay_or_none(
         self, key: str, operation: str, amount: Decimal, currency: str, card: str, parent: str
     ) -> str | None:
-        if not key or len(key) > 255:
-            raise ProviderError("An idempotency key has 1 to 255 characters.")
+        _key_check(key)
         done = SandboxOperation.objects.filter(idempotency_key=key).first()
         if done is None:
             return None
@@ -179,6 +181,11 @@ class SandboxProvider(PaymentProvider):
                 f"The idempotency key {key} was already used for a different {done.operation}."
             )
         return _answer(done.outcome, done.provider_id, done.message)
+
+
+def _key_check(key: str) -> None:
+    if not key or len(key) > 255:
+        raise ProviderError("An idempotency key has 1 to 255 characters.")
 
 
 def _card_outcome(digits: str | None) -> tuple[str, str]:
