@@ -51,16 +51,27 @@ from tests.trade import ADDRESS, DECLINED_CARD, ERROR_CARD, GOOD_CARD
 
 S = Order.Status
 CARDS = {"good": GOOD_CARD, "declined": DECLINED_CARD, "error": ERROR_CARD}
-# Good cards twice as often: paid orders are where the money is.
-card_kinds = st.sampled_from(["good", "good", "declined", "error"])
+card_kinds = st.sampled_from(["good", "declined", "error"])
 # Orders in these states no longer hold their goods; nothing moves them again.
 RELEASED = frozenset({S.CANCELLED, S.REFUNDED})
 FINAL = RELEASED | {S.SETTLED}
 ZERO = Decimal(0)
 
 
-# What the steps did, over the whole run: the test checks every outcome was reached.
+# What the steps did over a run, and what every run must have reached: the invariants holding
+# proves little if no journey paid, declined, expired or refunded anything.
 SEEN: Counter[str] = Counter()
+REACHED = [
+    ("checkout: out of stock",),
+    ("checkout: 2 orders",),
+    ("pay: paid",),
+    ("pay: card_declined", "pay: provider_error"),  # each is rarer; one of them, always
+    ("pay: order_expired",),
+    ("pay: not_payable",),
+    ("cancel: pending_payment order",),
+    ("cancel: paid order",),
+    ("expire: some orders",),
+]
 
 
 def _saw(label: str) -> None:
@@ -135,7 +146,8 @@ class OrderJourneys(RuleBasedStateMachine):
     # ------------------------------------------------------------------ the world
 
     @initialize(
-        stocks=st.lists(st.integers(0, 6), min_size=3, max_size=3),
+        # At least one of each: with zero (hypothesis's favourite) every checkout is refused.
+        stocks=st.lists(st.integers(1, 6), min_size=3, max_size=3),
         buyers=st.integers(1, 2),
     )
     def world(self, stocks: list[int], buyers: int) -> None:
@@ -199,7 +211,7 @@ class OrderJourneys(RuleBasedStateMachine):
             assert order.expires_at == self.expected[order.pk].expires_at
         for pk, quantity in wanted.items():
             self.stock[pk] -= quantity
-        _saw(f"checkout: {len(placed)} order(s)")
+        _saw(f"checkout: {len(placed)} order{'s' if len(placed) > 1 else ''}")
         return multiple(*(order.pk for order in placed))
 
     def _unpaid(self) -> list[int]:
@@ -210,13 +222,16 @@ class OrderJourneys(RuleBasedStateMachine):
         """Pay any order, in whatever state it is."""
         self._pay(order_id, card)
 
-    @precondition(_unpaid)
-    @rule(data=st.data(), card=card_kinds)
-    def pay_an_unpaid_order(self, data: st.DataObject, card: str) -> None:
-        """Bundles draw ended orders as often as open ones; this one pays an open one."""
-        self._pay(data.draw(st.sampled_from(self._unpaid()), label="order_id"), card)
+    def _payable(self) -> list[int]:
+        return [pk for pk in self._unpaid() if self.clock.now() < self.expected[pk].expires_at]
 
-    @precondition(_unpaid)
+    @precondition(lambda self: bool(self._payable()))
+    @rule(data=st.data(), card=card_kinds)
+    def pay_a_payable_order(self, data: st.DataObject, card: str) -> None:
+        """Bundles draw ended orders as often as open ones; this pays one still in time."""
+        self._pay(data.draw(st.sampled_from(self._payable()), label="order_id"), card)
+
+    @precondition(lambda self: bool(self._unpaid()))
     @rule(data=st.data())
     def pay_after_the_time_ran_out(self, data: st.DataObject) -> None:
         """Wait past an unpaid order's time to pay (no sweep yet) and pay it with a good card."""
@@ -233,10 +248,16 @@ class OrderJourneys(RuleBasedStateMachine):
         """Cancel any order, in whatever state it is."""
         self._cancel(order_id, by_buyer)
 
-    @precondition(_open)
+    @precondition(lambda self: bool(self._open()))
     @rule(data=st.data(), by_buyer=st.booleans())
     def cancel_an_open_order(self, data: st.DataObject, by_buyer: bool) -> None:
         self._cancel(data.draw(st.sampled_from(self._open()), label="order_id"), by_buyer)
+
+    @precondition(lambda self: any(e.status == S.PAID for e in self.expected.values()))
+    @rule(data=st.data())
+    def cancel_a_paid_order(self, data: st.DataObject) -> None:
+        paid = sorted(pk for pk, e in self.expected.items() if e.status == S.PAID)
+        self._cancel(data.draw(st.sampled_from(paid), label="order_id"), by_buyer=True)
 
     def _cancel(self, order_id: int, by_buyer: bool) -> None:
         expected = self.expected[order_id]
@@ -249,12 +270,12 @@ class OrderJourneys(RuleBasedStateMachine):
             self._release(expected, S.REFUNDED)
         assert cancelled.status == expected.status
 
-    @precondition(_unpaid)
-    @rule(minutes=st.integers(1, 20))
+    @precondition(lambda self: bool(self._unpaid()))
+    @rule(minutes=st.integers(1, 10))
     def wait(self, minutes: int) -> None:
         self.clock.advance(timedelta(minutes=minutes))
 
-    @precondition(_unpaid)
+    @precondition(lambda self: bool(self._unpaid()))
     @rule()
     def expire(self) -> None:
         """Advance past the time to pay and run the sweep (twice: the second finds nothing)."""
@@ -264,7 +285,7 @@ class OrderJourneys(RuleBasedStateMachine):
             if e.status == S.PENDING_PAYMENT and e.expires_at <= self.clock.now()
         ]  # fmt: skip
         assert orders_expire() == len(due)
-        _saw(f"expire: {min(len(due), 2)}{'+' if len(due) > 2 else ''} order(s)")
+        _saw(f"expire: some orders ({len(due)})")
         for expected in due:
             self._release(expected, S.CANCELLED)
         assert orders_expire() == 0
@@ -355,13 +376,16 @@ class OrderJourneys(RuleBasedStateMachine):
             trail = money_trail(reference=order.reference)
             assert trail.balanced, (order.pk, trail.problems)
             taken = [p for p in payments[order.reference] if p.status in ("captured", "refunded")]
+            captures = {p.entry for p in trail.postings if p.kind == "capture"}
             if order.status == S.PAID:
                 assert [(p.status, p.amount) for p in taken] == [("captured", order.total)]
+                assert len(captures) == 1, (order.pk, trail.postings)
                 assert (trail.currency, trail.paid) == (order.currency, order.total)
                 assert (trail.refunds, trail.in_escrow) == (ZERO, order.total)
                 escrow[order.currency] -= order.total  # escrow holds it: a credit balance
             elif order.status == S.REFUNDED:
                 assert [(p.status, p.amount) for p in taken] == [("refunded", order.total)]
+                assert len(captures) == 1, (order.pk, trail.postings)
                 assert (trail.paid, trail.refunds) == (order.total, order.total)
                 assert trail.in_escrow == ZERO
             else:  # pending or cancelled unpaid: nothing was taken
@@ -374,9 +398,12 @@ class OrderJourneys(RuleBasedStateMachine):
 
 @pytest.mark.django_db
 def test_orders_keep_stock_money_and_timelines_consistent_on_any_journey() -> None:
+    SEEN.clear()
     reference_data_load()  # once: examples add only their own sellers, listings and orders
     run_state_machine_as_test(
         OrderJourneys,
-        settings=settings(max_examples=40, stateful_step_count=20, deadline=None),
+        settings=settings(max_examples=50, stateful_step_count=20, deadline=None),
     )
-    print(sorted(SEEN.items()))
+    reached = {label.split(" (")[0] for label in SEEN}
+    missed = [labels for labels in REACHED if not reached & set(labels)]
+    assert not missed, f"never reached: {missed}; saw {dict(SEEN)}"
