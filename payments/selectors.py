@@ -12,6 +12,7 @@ from payments import ledger
 from payments.fx import Rates
 from payments.ledger import PostingLine, Trail
 from payments.models import Entry, FxRate, Payment, Posting, RateTable
+from payments.money import quantize
 
 
 def _rates_build() -> tuple[Rates | None]:
@@ -52,7 +53,7 @@ def rates_current() -> Rates | None:
 def trial_balance() -> dict[str, Decimal]:
     """The sum of every posting, per currency: zero in each, always (docs/payments.md)."""
     rows = Posting.objects.values("currency").annotate(total=Sum("amount")).order_by("currency")
-    return {row["currency"]: row["total"] or Decimal(0) for row in rows}
+    return {row["currency"]: _exact(row["total"], row["currency"]) for row in rows}
 
 
 def account_balances(*, code: str | None = None) -> dict[tuple[str, str], Decimal]:
@@ -65,7 +66,16 @@ def account_balances(*, code: str | None = None) -> dict[tuple[str, str], Decima
         .annotate(total=Sum("amount"))
         .order_by("account__code", "currency")
     )
-    return {(row["account__code"], row["currency"]): row["total"] or Decimal(0) for row in rows}
+    return {
+        (row["account__code"], row["currency"]): _exact(row["total"], row["currency"])
+        for row in rows
+    }
+
+
+def _exact(total: Decimal | None, currency: str) -> Decimal:
+    # SQLite's SUM adds decimals as floats (0.10 + 0.20 - 0.20 - 0.10 is 2.8e-17 there). Every
+    # posting is a whole number of minor units, so rounding the sum to one gives it back exactly.
+    return quantize(total or Decimal(0), currency)
 
 
 def ledger_entries(*, reference: str) -> list[Entry]:

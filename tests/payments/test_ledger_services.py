@@ -144,3 +144,17 @@ def test_two_concurrent_posts_of_one_event_make_one_entry() -> None:
     assert first.join() == second.join()
     assert Entry.objects.count() == 1 and Posting.objects.count() == 2
     assert trial_balance() == {"EUR": 0}
+
+
+def test_balances_are_exact_when_sqlite_sums_decimals_as_floats() -> None:
+    """SQLite's SUM adds decimals as floats: 0.10 + 0.20 - 0.20 - 0.10 is not 0 there. Two
+    payments captured and refunded leave escrow and every currency at exactly zero."""
+    for reference, amount in (("order:1", "0.10"), ("order:2", "0.20")):
+        ledger_post(spec=capture(reference, amount))
+    for reference, amount in (("order:2", "0.20"), ("order:1", "0.10")):
+        spec = ledger.refund_entry(
+            reference=reference, amount=Decimal(amount), currency="EUR", provider="sandbox"
+        )
+        ledger_post(spec=spec)
+    assert account_balances(code=ESCROW) == {("escrow", "EUR"): Decimal("0.00")}
+    assert trial_balance() == {"EUR": Decimal("0.00")}
