@@ -152,18 +152,25 @@ def world_create(*, clients: int, dests: list[str]) -> World:
 
 
 CHECKOUT_SQL = r"""
--- One checkout in one transaction: the writes of POST /api/v1/orders/ and of .../pay/.
+-- One checkout as the application runs it (orders_place, then order_pay): the same statements,
+-- reads included, in the same two transactions, with the same savepoints.
 \set s random(0, :sellers - 1)
 \set a random(0, :per_seller - 2)
 \set l1 :first_listing + (1 - :hot) * (:s * :per_seller + :a)
 \set l2 :l1 + 1
 \set buyer :first_buyer + :client_id
 \set actor :first_user + :client_id
+-- orders_place: the listings and their sellers, for the quote (outside the transaction)
+SELECT l.id, l.seller_id, l.title, l.hs_code, l.origin_country, l.price, l.price_currency,
+  l.stock, l.weight_grams, l.status, s.country, s.employees
+  FROM marketplace_listing l JOIN marketplace_sellerprofile s ON s.id = l.seller_id
+  WHERE l.id IN (:l1, :l2) AND l.status = 'active';
 BEGIN;
 UPDATE marketplace_listing SET stock = stock - 1
   WHERE id = :l1 AND status = 'active' AND stock >= 1 RETURNING seller_id, price AS p1 \gset
 UPDATE marketplace_listing SET stock = stock - 1
   WHERE id = :l2 AND status = 'active' AND stock >= 1 RETURNING price AS p2 \gset
+SELECT id, code, name, country, city, currency FROM ehubs_hub WHERE id IN (:hub_a, :hub_b);
 INSERT INTO marketplace_order (checkout, buyer_id, seller_id, status, currency, goods, shipping,
   duty, tax, total, quote, ship_name, ship_line1, ship_city, ship_postal_code, ship_country,
   expires_at, created, updated)
@@ -175,28 +182,58 @@ INSERT INTO marketplace_orderline (order_id, listing_id, title, hs_code, quantit
   SELECT :order_id, id, title, hs_code, 1, price, price_currency FROM marketplace_listing
   WHERE id IN (:l1, :l2);
 INSERT INTO marketplace_order_hubs (order_id, hub_id) VALUES (:order_id, :hub_a),
-  (:order_id, :hub_b);
+  (:order_id, :hub_b) ON CONFLICT DO NOTHING;
 INSERT INTO marketplace_orderevent (order_id, at, status, note, actor_id)
   VALUES (:order_id, now(), 'pending_payment',
   'Order placed; the goods are reserved for 30 minutes awaiting payment.', :actor);
+COMMIT;
+-- order_pay: lock the order, the attempt, the provider's two calls, the capture entry, paid
+BEGIN;
+SELECT * FROM marketplace_order WHERE id = :order_id FOR UPDATE;
+SELECT id, attempt, status FROM payments_payment WHERE reference = 'order:' || :order_id;
 INSERT INTO payments_payment (reference, attempt, provider, amount, currency, status,
   "authorization", capture, refund, message, created, updated)
   VALUES ('order:' || :order_id, 1, 'sandbox', :p1 + :p2 + 25.00, 'EUR', 'pending', '', '', '',
   '', now(), now()) RETURNING id AS payment_id \gset
-UPDATE payments_payment SET status = 'captured', "authorization" = 'sbx_auth_bench',
-  capture = 'sbx_capt_bench', updated = now() WHERE id = :payment_id AND status = 'pending';
+SAVEPOINT authorize;
+INSERT INTO payments_sandboxoperation (idempotency_key, operation, amount, currency, card, parent,
+  outcome, provider_id, message, created)
+  VALUES ('order:' || :order_id || ':1:authorize', 'authorize', :p1 + :p2 + 25.00, 'EUR',
+  'fingerprint', '', 'succeeded', 'sbx_auth_' || :order_id, '', now());
+RELEASE SAVEPOINT authorize;
+SELECT * FROM payments_sandboxoperation WHERE operation = 'authorize'
+  AND provider_id = 'sbx_auth_' || :order_id AND outcome = 'succeeded' LIMIT 1;
+SELECT SUM(amount) FROM payments_sandboxoperation WHERE operation = 'capture'
+  AND parent = 'sbx_auth_' || :order_id AND outcome = 'succeeded';
+SAVEPOINT capture;
+INSERT INTO payments_sandboxoperation (idempotency_key, operation, amount, currency, card, parent,
+  outcome, provider_id, message, created)
+  VALUES ('order:' || :order_id || ':1:capture', 'capture', :p1 + :p2 + 25.00, 'EUR', '',
+  'sbx_auth_' || :order_id, 'succeeded', 'sbx_capt_' || :order_id, '', now());
+RELEASE SAVEPOINT capture;
+UPDATE payments_payment SET status = 'captured', "authorization" = 'sbx_auth_' || :order_id,
+  capture = 'sbx_capt_' || :order_id, updated = now()
+  WHERE id = :payment_id AND status = 'pending';
+SAVEPOINT ledger;
+SELECT id, code, kind, name FROM payments_account WHERE code IN ('escrow', 'provider:sandbox');
 INSERT INTO payments_entry (kind, reference, payment_id, reverses_id, memo, created)
   VALUES ('capture', 'order:' || :order_id, :payment_id, NULL, 'Payment captured by sandbox',
   now()) RETURNING id AS entry_id \gset
 INSERT INTO payments_posting (entry_id, account_id, currency, amount)
   VALUES (:entry_id, :provider_account, 'EUR', :p1 + :p2 + 25.00),
   (:entry_id, :escrow_account, 'EUR', -(:p1 + :p2 + 25.00));
+RELEASE SAVEPOINT ledger;
 UPDATE marketplace_order SET status = 'paid', updated = now()
   WHERE id = :order_id AND status = 'pending_payment';
 INSERT INTO marketplace_orderevent (order_id, at, status, note, actor_id)
   VALUES (:order_id, now(), 'paid', 'Payment captured; the money is held in escrow until delivery.',
   :actor);
-END;
+COMMIT;
+-- after the commit: the paid-order emails look the order and its parties up
+SELECT o.id, bu.email, su.email FROM marketplace_order o
+  JOIN marketplace_buyerprofile b ON b.id = o.buyer_id JOIN auth_user bu ON bu.id = b.user_id
+  JOIN marketplace_sellerprofile s ON s.id = o.seller_id JOIN auth_user su ON su.id = s.user_id
+  WHERE o.id = :order_id;
 """
 
 

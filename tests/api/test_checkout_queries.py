@@ -47,7 +47,7 @@ def test_checkout_and_payment_query_counts(
     # sandbox provider (6, and 2 savepoints), the ledger (entry check, accounts, entry,
     # postings, 2 savepoints), order status and timeline, the answer's lines and timeline;
     # 2 savepoint statements (the test's transaction). It was 38 before bench/checkout.py.
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(25):
         paid = _pay(client, order["id"])
     assert paid.status_code == 200, paid.json()
 
