@@ -189,7 +189,10 @@ INSERT INTO marketplace_orderevent (order_id, at, status, note, actor_id)
 COMMIT;
 -- order_pay: lock the order, the attempt, the provider's two calls, the capture entry, paid
 BEGIN;
-SELECT * FROM marketplace_order WHERE id = :order_id FOR UPDATE;
+SELECT o.*, b.*, bu.*, s.*, su.* FROM marketplace_order o
+  JOIN marketplace_buyerprofile b ON b.id = o.buyer_id JOIN auth_user bu ON bu.id = b.user_id
+  JOIN marketplace_sellerprofile s ON s.id = o.seller_id JOIN auth_user su ON su.id = s.user_id
+  WHERE o.id = :order_id FOR UPDATE OF o;
 SELECT id, attempt, status FROM payments_payment WHERE reference = 'order:' || :order_id;
 INSERT INTO payments_payment (reference, attempt, provider, amount, currency, status,
   "authorization", capture, refund, message, created, updated)
@@ -201,10 +204,10 @@ INSERT INTO payments_sandboxoperation (idempotency_key, operation, amount, curre
   VALUES ('order:' || :order_id || ':1:authorize', 'authorize', :p1 + :p2 + 25.00, 'EUR',
   'fingerprint', '', 'succeeded', 'sbx_auth_' || :order_id, '', now());
 RELEASE SAVEPOINT authorize;
-SELECT * FROM payments_sandboxoperation WHERE operation = 'authorize'
-  AND provider_id = 'sbx_auth_' || :order_id AND outcome = 'succeeded' LIMIT 1;
-SELECT SUM(amount) FROM payments_sandboxoperation WHERE operation = 'capture'
-  AND parent = 'sbx_auth_' || :order_id AND outcome = 'succeeded';
+SELECT a.*, (SELECT SUM(c.amount) FROM payments_sandboxoperation c WHERE c.operation = 'capture'
+  AND c.parent = a.provider_id AND c.outcome = 'succeeded') AS taken
+  FROM payments_sandboxoperation a WHERE a.operation = 'authorize'
+  AND a.provider_id = 'sbx_auth_' || :order_id AND a.outcome = 'succeeded' LIMIT 1;
 SAVEPOINT capture;
 INSERT INTO payments_sandboxoperation (idempotency_key, operation, amount, currency, card, parent,
   outcome, provider_id, message, created)
@@ -229,11 +232,6 @@ INSERT INTO marketplace_orderevent (order_id, at, status, note, actor_id)
   VALUES (:order_id, now(), 'paid', 'Payment captured; the money is held in escrow until delivery.',
   :actor);
 COMMIT;
--- after the commit: the paid-order emails look the order and its parties up
-SELECT o.id, bu.email, su.email FROM marketplace_order o
-  JOIN marketplace_buyerprofile b ON b.id = o.buyer_id JOIN auth_user bu ON bu.id = b.user_id
-  JOIN marketplace_sellerprofile s ON s.id = o.seller_id JOIN auth_user su ON su.id = s.user_id
-  WHERE o.id = :order_id;
 """
 
 

@@ -12,7 +12,10 @@ from django.urls import reverse
 from marketplace.models import Order
 
 
-def _order(order_id: int) -> Order:
+def _order(order_id: int, order: Order | None) -> Order:
+    """`order` if the caller has it with its buyer's and seller's users loaded, else a read."""
+    if order is not None and order.pk == order_id:
+        return order
     return Order.objects.select_related("buyer__user", "seller__user").get(pk=order_id)
 
 
@@ -30,9 +33,9 @@ def _send(*, template: str, subject: str, order: Order, to: str, **extra: object
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
-def order_paid_send(*, order_id: int) -> None:
+def order_paid_send(*, order_id: int, order: Order | None = None) -> None:
     """The buyer's order confirmation and the seller's new-order notice."""
-    order = _order(order_id)
+    order = _order(order_id, order)
     _send(
         template="order_confirmation",
         subject=f"Order {order.pk} confirmed",
@@ -47,8 +50,8 @@ def order_paid_send(*, order_id: int) -> None:
     )
 
 
-def order_refunded_send(*, order_id: int) -> None:
-    order = _order(order_id)
+def order_refunded_send(*, order_id: int, order: Order | None = None) -> None:
+    order = _order(order_id, order)
     _send(
         template="order_refunded",
         subject=f"Order {order.pk} refunded",

@@ -75,7 +75,13 @@ def _stock_release(order: Order) -> None:
 
 
 def _locked(order: Order) -> Order:
-    return Order.objects.select_for_update().get(pk=order.pk)
+    """The order row, locked; its buyer's and seller's users come along (read, not locked) for
+    the emails sent after the commit."""
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("buyer__user", "seller__user")
+        .get(pk=order.pk)
+    )
 
 
 def order_pay(*, order: Order, card_number: str, by: Any = None) -> PaymentOutcome:
@@ -132,7 +138,9 @@ def order_pay(*, order: Order, card_number: str, by: Any = None) -> PaymentOutco
             by=by,
         )
         # robust: the payment has committed; a failing email is logged, never the buyer's 500.
-        transaction.on_commit(lambda: emails.order_paid_send(order_id=locked.pk), robust=True)
+        transaction.on_commit(
+            lambda: emails.order_paid_send(order_id=locked.pk, order=locked), robust=True
+        )
     return PaymentOutcome(locked, paid=True)
 
 
@@ -169,7 +177,9 @@ def order_cancel(*, order: Order, by: Any = None, reason: str = "") -> Order:
             note=f"Cancelled; the payment was refunded in full and the goods released.{why}",
             by=by,
         )
-        transaction.on_commit(lambda: emails.order_refunded_send(order_id=locked.pk), robust=True)
+        transaction.on_commit(
+            lambda: emails.order_refunded_send(order_id=locked.pk, order=locked), robust=True
+        )
     return locked
 
 

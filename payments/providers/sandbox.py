@@ -17,9 +17,10 @@ import hashlib
 import re
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from payments.models import SandboxOperation
 from payments.money import quantize
@@ -77,10 +78,10 @@ class SandboxProvider(PaymentProvider):
         self, *, authorization: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> str:
         try:
-            granted = _succeeded(_Op.AUTHORIZE, authorization)
+            granted = _succeeded(_Op.AUTHORIZE, authorization, taken_by=_Op.CAPTURE)
             if granted is None:
                 raise ProviderError(f"No authorization {authorization} to capture.")
-            _within(granted, amount, currency, _taken(_Op.CAPTURE, authorization), "authorized")
+            _within(granted, amount, currency, granted.taken or Decimal(0), "authorized")
         except ProviderError:
             # A replay of a capture already made counts itself as taken: answer it as before.
             replayed = self._replay_or_none(
@@ -102,10 +103,10 @@ class SandboxProvider(PaymentProvider):
 
     def refund(self, *, capture: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
         try:
-            captured = _succeeded(_Op.CAPTURE, capture)
+            captured = _succeeded(_Op.CAPTURE, capture, taken_by=_Op.REFUND)
             if captured is None:
                 raise ProviderError(f"No capture {capture} to refund.")
-            _within(captured, amount, currency, _taken(_Op.REFUND, capture), "captured")
+            _within(captured, amount, currency, captured.taken or Decimal(0), "captured")
         except ProviderError:
             replayed = self._replay_or_none(
                 idempotency_key, _Op.REFUND, amount, currency, "", capture
@@ -208,18 +209,26 @@ def _answer(outcome: str, provider_id: str, message: str) -> str:
     return provider_id
 
 
-def _succeeded(operation: str, provider_id: str) -> SandboxOperation | None:
-    return SandboxOperation.objects.filter(
-        operation=operation, provider_id=provider_id, outcome=_Outcome.SUCCEEDED
-    ).first()
-
-
-def _taken(operation: str, parent: str) -> Decimal:
-    """What earlier captures (or refunds) already took from one authorization (or capture)."""
-    total = SandboxOperation.objects.filter(
-        operation=operation, parent=parent, outcome=_Outcome.SUCCEEDED
-    ).aggregate(total=Sum("amount"))["total"]
-    return total or Decimal(0)
+def _succeeded(operation: str, provider_id: str, *, taken_by: str) -> Any:
+    """The succeeded operation `provider_id`, annotated with `taken`: what succeeded operations
+    of kind `taken_by` (captures of an authorization, refunds of a capture) already took from it.
+    One query."""
+    taken = (
+        SandboxOperation.objects.filter(
+            operation=taken_by, parent=OuterRef("provider_id"), outcome=_Outcome.SUCCEEDED
+        )
+        .order_by()
+        .values("parent")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        SandboxOperation.objects.filter(
+            operation=operation, provider_id=provider_id, outcome=_Outcome.SUCCEEDED
+        )
+        .annotate(taken=Subquery(taken))
+        .first()
+    )
 
 
 def _within(

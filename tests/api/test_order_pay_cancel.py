@@ -180,7 +180,7 @@ def test_cancelling_another_buyers_order_is_404(client: APIClient, trade: Trade)
 def test_an_email_that_fails_after_the_commit_never_turns_the_answer_into_a_500(
     trade: Trade, monkeypatch: pytest.MonkeyPatch, and_cancel: bool
 ) -> None:
-    def smtp_down(*, order_id: int) -> None:
+    def smtp_down(*, order_id: int, order: object = None) -> None:
         raise SMTPException("The mail server is down.")
 
     monkeypatch.setattr(emails, "order_paid_send", smtp_down)
