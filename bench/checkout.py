@@ -1,15 +1,14 @@
 """Checkout benchmark. Run: `.venv/bin/python bench/checkout.py` (--quick for a short run).
 
-Checkouts per second through real HTTP: each of 16 concurrent clients (threads of this process),
-its own buyer with an API token, sends POST /api/v1/orders/ (two lines of one seller: one order,
-its stock reserved) then POST /api/v1/orders/{id}/pay/ with the sandbox's good card (payment,
-capture entry in the ledger), back to back, against gunicorn sync workers on a fresh PostgreSQL
-database. In the same run, the bound: pgbench (-c 16 -j 2) running a custom script doing the same
-SQL writes (stock updates, order, lines, hubs, events, payment, entry and postings, status
-update) in one transaction per checkout, on the same tables of the same database. Target: HTTP
-checkouts ≥ 25 % of pgbench's. Also a hot-row variant (every client buys the same listings) and
-a phase profile of one client's path (SQL time and query count per request; --profile adds
-cProfile's top functions). API rate limits are off (EWTP_API_THROTTLE=false).
+Checkouts per second (order + stock + payment + ledger): 16 concurrent clients, each a process
+with its own buyer and PostgreSQL connection, run orders_place then order_pay (sandbox good card)
+back to back on a fresh database (bench/checkout_services.py). In the same run, the bound:
+pgbench -c 16 -j 2 running the statements the application runs for one checkout, in the same
+two transactions (bench/checkout_world.py). Target: checkouts >= 25 % of pgbench's. Beside them,
+with no target, the same checkouts over HTTP (POST /api/v1/orders/, POST .../pay/) against
+gunicorn sync workers with API rate limits off (EWTP_API_THROTTLE=false), a hot-row variant
+(every client buys the same listings) and a phase profile of one client's path (SQL time and
+query count per request; --profile adds cProfile's top functions). See docs/performance.md.
 """
 
 from __future__ import annotations
