@@ -83,3 +83,36 @@ def trade(db: None) -> Any:
     from tests.trade import trade_world
 
     return trade_world()
+
+
+@pytest.fixture(autouse=True)
+def _ledger_balanced_after_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test that touched the database: the trial balance is zero in every currency
+    and every order's money trail balances. A test that breaks the ledger on purpose (to show
+    that the report or a trigger notices) is marked `ledger_broken`."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if request.node.get_closest_marker("ledger_broken") is not None:
+        yield
+        return
+    if (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
+    # The database fixture is set up first, so this check runs before its rollback or flush.
+    yield
+    from marketplace.models import Order
+    from payments.selectors import money_trail, trial_balance
+
+    unbalanced = {cur: amount for cur, amount in trial_balance().items() if amount != 0}
+    assert not unbalanced, f"trial balance not zero after the test: {unbalanced}"
+    for order in Order.objects.only("id"):
+        trail = money_trail(reference=order.reference)
+        assert trail.balanced, f"{order.reference}'s money trail does not balance: {trail}"

@@ -127,6 +127,7 @@ def test_the_money_trail_shows_the_capture_and_balances(desk: Desk) -> None:
     assert "✔ Balanced" in page and "NOT balanced" not in page
 
 
+@pytest.mark.ledger_broken
 def test_a_trail_that_does_not_add_up_is_marked_not_balanced(desk: Desk) -> None:
     odd = transfer(debit=ESCROW, credit="fx", amount=Decimal("1.00"), currency="EUR")
     ledger_post(spec=EntrySpec(kind="release", reference=desk.order.reference, lines=odd))
