@@ -108,6 +108,13 @@ def _ledger_balanced_after_each_test(request: pytest.FixtureRequest) -> Iterator
         return
     # The database fixture is set up first, so this check runs before its rollback or flush.
     yield
+    from django.db import connection
+
+    raw = connection.connection
+    if raw is None or getattr(raw, "closed", False):
+        # Never connected, or closed by the test (`run_from_argv` closes connections): its
+        # uncommitted writes are gone with the connection; there is nothing left to check.
+        return
     from marketplace.models import Order
     from payments.selectors import money_trail, trial_balance
 
