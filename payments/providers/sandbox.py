@@ -77,50 +77,59 @@ class SandboxProvider(PaymentProvider):
     def capture(
         self, *, authorization: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> str:
-        try:
-            granted = _succeeded(_Op.AUTHORIZE, authorization, taken_by=_Op.CAPTURE)
-            if granted is None:
-                raise ProviderError(f"No authorization {authorization} to capture.")
-            _within(granted, amount, currency, granted.taken or Decimal(0), "authorized")
-        except ProviderError:
-            # A replay of a capture already made counts itself as taken: answer it as before.
-            replayed = self._replay_or_none(
-                idempotency_key, _Op.CAPTURE, amount, currency, "", authorization
-            )
-            if replayed is not None:
-                return replayed
-            raise
-        return self._record(
-            key=idempotency_key,
+        return self._take(
             operation=_Op.CAPTURE,
+            parent_operation=_Op.AUTHORIZE,
+            parent=authorization,
             amount=amount,
             currency=currency,
-            card="",
-            parent=authorization,
-            outcome=_Outcome.SUCCEEDED,
-            message="",
+            key=idempotency_key,
         )
 
     def refund(self, *, capture: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
+        return self._take(
+            operation=_Op.REFUND,
+            parent_operation=_Op.CAPTURE,
+            parent=capture,
+            amount=amount,
+            currency=currency,
+            key=idempotency_key,
+        )
+
+    def _take(
+        self,
+        *,
+        operation: str,
+        parent_operation: str,
+        parent: str,
+        amount: Decimal,
+        currency: str,
+        key: str,
+    ) -> str:
+        """Capture from an authorization, or refund from a capture: never more than it gave."""
         try:
-            captured = _succeeded(_Op.CAPTURE, capture, taken_by=_Op.REFUND)
-            if captured is None:
-                raise ProviderError(f"No capture {capture} to refund.")
-            _within(captured, amount, currency, captured.taken or Decimal(0), "captured")
-        except ProviderError:
-            replayed = self._replay_or_none(
-                idempotency_key, _Op.REFUND, amount, currency, "", capture
+            granted = _succeeded(parent_operation, parent, taken_by=operation)
+            noun, what = (
+                ("authorization", "authorized")
+                if parent_operation == _Op.AUTHORIZE
+                else ("capture", "captured")
             )
+            if granted is None:
+                raise ProviderError(f"No {noun} {parent} to {operation}.")
+            _within(granted, amount, currency, granted.taken or Decimal(0), what)
+        except ProviderError:
+            # A replay of an operation already made counts itself as taken: answer it as before.
+            replayed = self._replay_or_none(key, operation, amount, currency, "", parent)
             if replayed is not None:
                 return replayed
             raise
         return self._record(
-            key=idempotency_key,
-            operation=_Op.REFUND,
+            key=key,
+            operation=operation,
             amount=amount,
             currency=currency,
             card="",
-            parent=capture,
+            parent=parent,
             outcome=_Outcome.SUCCEEDED,
             message="",
         )
