@@ -198,11 +198,17 @@ def orders_operated(
     orders = Order.objects.all() if orders is None else orders
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return orders
+    return orders.filter(_routed_through_operated_hubs(user))
+
+
+def _routed_through_operated_hubs(user: AbstractBaseUser | AnonymousUser) -> Q:
     # A subquery, not a join: an order through two of the operator's hubs is listed once.
-    through_hubs = Order.hubs.through.objects.filter(hub__in=operator_hubs(user=user)).values(
-        "order_id"
-    )
-    return orders.filter(pk__in=through_hubs)
+    through_hubs = Order.hubs.through.objects.filter(hub__in=operator_hubs(user=user))
+    return Q(pk__in=through_hubs.values("order_id"))
+
+
+def _bought_or_sold_by(user: AbstractBaseUser | AnonymousUser) -> Q:
+    return Q(buyer__user=user) | Q(seller__user=user)
 
 
 # --- Orders ----------------------------------------------------------------------------------
@@ -216,10 +222,7 @@ def orders_visible(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Order]
     orders = Order.objects.select_related("buyer__user", "seller")
     if getattr(user, "is_superuser", False):
         return orders
-    through_hubs = Order.hubs.through.objects.filter(hub__in=operator_hubs(user=user)).values(
-        "order_id"
-    )
-    return orders.filter(Q(buyer__user=user) | Q(seller__user=user) | Q(pk__in=through_hubs))
+    return orders.filter(_bought_or_sold_by(user) | _routed_through_operated_hubs(user))
 
 
 def orders_of_buyer(*, buyer: BuyerProfile) -> QuerySet[Order]:
@@ -239,7 +242,7 @@ def orders_of_party(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Order
     if not user.is_authenticated or not getattr(user, "is_active", False):
         return Order.objects.none()
     return (
-        Order.objects.filter(Q(buyer__user=user) | Q(seller__user=user))
+        Order.objects.filter(_bought_or_sold_by(user))
         .select_related("buyer__user", "seller__user")
         .prefetch_related("lines")
     )
