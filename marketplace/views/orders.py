@@ -232,8 +232,8 @@ def checkout_pay(request: HttpRequest, buyer: BuyerProfile, checkout: UUID) -> H
     if not form.is_valid():
         context = _checkout_context(buyer, checkout, form)
         return render(request, "orders/checkout_orders.html", context)
-    orders = selectors.orders_of_checkout(buyer=buyer, checkout=checkout)
-    if not orders.exists():
+    orders = list(selectors.orders_of_checkout(buyer=buyer, checkout=checkout))
+    if not orders:
         raise Http404("No such checkout of yours.")
     unpaid = [order for order in orders if _payable(order, timezone.now())]
     if not unpaid:
