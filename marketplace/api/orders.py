@@ -149,6 +149,10 @@ def _money(amount: Any, currency: str) -> dict[str, str]:
     return {"amount": str(quantize(amount, currency)), "currency": currency}
 
 
+# One field renders every timestamp (as DRF would: ISO 8601 in the current time zone).
+_DATETIME = serializers.DateTimeField()
+
+
 def order_body(order: Order) -> dict[str, Any]:
     """An order as API.md gives it."""
     cur = order.currency
@@ -180,12 +184,12 @@ def order_body(order: Order) -> dict[str, Any]:
             "country": str(order.ship_country.code),
         },
         "checkout": str(order.checkout),
-        "expires_at": serializers.DateTimeField().to_representation(order.expires_at),
-        "created": serializers.DateTimeField().to_representation(order.created),
+        "expires_at": _DATETIME.to_representation(order.expires_at),
+        "created": _DATETIME.to_representation(order.created),
         "quote": order.quote,
         "timeline": [
             {
-                "at": serializers.DateTimeField().to_representation(event.at),
+                "at": _DATETIME.to_representation(event.at),
                 "status": event.status,
                 "note": event.note,
             }
