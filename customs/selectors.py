@@ -1,14 +1,17 @@
-"""Reads of tariff data: the cached rule index the landed-cost engine uses, and operator scoping."""
+"""Reads of customs data: the cached tariff index the landed-cost engine uses, declarations,
+and what each user may see of them."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from collections.abc import Iterable
 
-from customs.models import TariffRow
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from customs.models import Declaration, DeclarationEvent, TariffRow
 from customs.tariff import TariffIndex, TariffRule
 from customs.validation import COLUMNS
-from ehubs.selectors import operator_countries
+from ehubs.selectors import operator_countries, operator_hubs
 from ewtp.datacache import VersionedCache
 
 
@@ -37,3 +40,73 @@ def tariff_rows_for(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Tarif
     destinations = tariff_destinations_for(user=user)
     rows = TariffRow.objects.all()
     return rows if destinations is None else rows.filter(destination__in=destinations)
+
+
+# --- Declarations ----------------------------------------------------------------------------
+
+
+def declarations_visible(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Declaration]:
+    """The declarations `user` may see: a seller's own, those of the hubs an operator runs
+    (every one for a superuser), oldest first."""
+    if not user.is_authenticated or not getattr(user, "is_active", False):
+        return Declaration.objects.none()
+    declarations = Declaration.objects.select_related("hub")
+    if getattr(user, "is_superuser", False):
+        return declarations
+    return declarations.filter(Q(seller_id=user.pk) | Q(hub__operators__pk=user.pk)).distinct()
+
+
+def declarations_operated(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Declaration]:
+    """The declarations of the hubs `user` operates (all for a superuser): the review queue."""
+    return Declaration.objects.filter(hub__in=operator_hubs(user=user)).select_related("hub")
+
+
+def declaration_decidable_by(
+    *, declaration: Declaration, user: AbstractBaseUser | AnonymousUser
+) -> bool:
+    """Operators of the declaration's hub (and superusers) decide on it."""
+    return operator_hubs(user=user).filter(pk=declaration.hub_id).exists()
+
+
+def declarations_for_review(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Declaration]:
+    """The review queue of the hubs `user` operates: in review or held, the oldest first."""
+    return (
+        declarations_operated(user=user)
+        .filter(status__in=[Declaration.Status.REVIEW, Declaration.Status.HELD])
+        .order_by("submitted_at", "pk")
+    )
+
+
+def declarations_of(*, reference: str) -> QuerySet[Declaration]:
+    """An order's declarations (export first) with their lines and audit trails."""
+    return (
+        Declaration.objects.filter(reference=reference)
+        .select_related("hub")
+        .prefetch_related("lines", "events")
+        .order_by("direction", "pk")  # "export" < "import"
+    )
+
+
+def declarations_of_seller(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Declaration]:
+    """A seller's declarations, newest first (their pages)."""
+    if not user.is_authenticated:
+        return Declaration.objects.none()
+    return (
+        Declaration.objects.filter(seller_id=user.pk)
+        .select_related("hub")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def declaration_statuses(*, references: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """(direction, status) of each reference's declarations."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for reference, direction, status in Declaration.objects.filter(
+        reference__in=list(references)
+    ).values_list("reference", "direction", "status"):
+        found.setdefault(reference, []).append((direction, status))
+    return found
+
+
+def declaration_trail(*, declaration: Declaration) -> QuerySet[DeclarationEvent]:
+    return declaration.events.select_related("actor").order_by("at", "pk")

@@ -104,3 +104,27 @@ class CustomsUnionMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union.code}: {self.country}"
+
+
+class Waybill(models.Model):
+    """The platform's waybill for one consignment's route over the e-road: whom it goes to, what
+    goods, their declared value. One per consignment; customs matches it against the order and
+    the payment before release."""
+
+    reference = models.CharField(max_length=64, unique=True, help_text='e.g. "order:42".')
+    number = models.CharField(max_length=20, unique=True)
+    route = models.JSONField(help_text="The hub codes, origin first.")
+    consignee_name = models.CharField(max_length=200)
+    consignee_country = CountryField()
+    # [[listing id, quantity], …], sorted.
+    goods = models.JSONField()
+    value = models.DecimalField(max_digits=30, decimal_places=4)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    weight_grams = models.PositiveBigIntegerField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -17,3 +17,7 @@ class MarketplaceConfig(AppConfig):
         "orderline": ("view",),
         "orderevent": ("view",),
     }
+
+    def ready(self) -> None:
+        # Orders follow their customs declarations (customs.signals.declarations_decided).
+        from marketplace import order_customs  # noqa: F401

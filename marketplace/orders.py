@@ -17,7 +17,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from customs.review import declarations_withdraw
 from marketplace import emails
+from marketplace.customs_filing import order_customs_file
 from marketplace.models import Listing, Order, OrderEvent
 from marketplace.models.orders import CANCELLABLE
 from payments.selectors import payment_captured
@@ -137,6 +139,23 @@ def order_pay(*, order: Order, card_number: str, by: Any = None) -> PaymentOutco
             note="Payment captured; the money is held in escrow until delivery.",
             by=by,
         )
+        declarations = order_customs_file(order=locked)
+        if declarations:
+            hubs = ", ".join(
+                f"{d.get_direction_display().lower()} at {d.hub.code}" for d in declarations
+            )
+            order_event(
+                order=locked,
+                status=S.PAID,
+                note=f"Customs declarations filed ({hubs}); clearance has started.",
+            )
+        else:
+            order_transition(
+                order=locked,
+                from_=[S.PAID],
+                to=S.CLEARED,
+                note="Domestic consignment: no customs declaration is needed.",
+            )
         # robust: the payment has committed; a failing email is logged, never the buyer's 500.
         transaction.on_commit(
             lambda: emails.order_paid_send(order_id=locked.pk, order=locked), robust=True
@@ -167,20 +186,33 @@ def order_cancel(*, order: Order, by: Any = None, reason: str = "") -> Order:
                 note=f"Cancelled before payment; the goods were released.{why}", by=by,
             )  # fmt: skip
             return locked
-        payment = payment_captured(reference=locked.reference)
-        if payment is not None:
-            payment_refund(payment=payment)
-        order_transition(
+        declarations_withdraw(
+            reference=locked.reference, note="Withdrawn: the buyer cancelled the order."
+        )
+        order_refund_locked(
             order=locked,
-            from_=CANCELLABLE,
-            to=S.REFUNDED,
             note=f"Cancelled; the payment was refunded in full and the goods released.{why}",
             by=by,
-        )
-        transaction.on_commit(
-            lambda: emails.order_refunded_send(order_id=locked.pk, order=locked), robust=True
+            stock_released=True,
         )
     return locked
+
+
+def order_refund_locked(
+    *, order: Order, note: str, by: Any = None, stock_released: bool = False
+) -> None:
+    """Refund a paid, unshipped order in full (provider and ledger), give its stock back and
+    mark it refunded; the buyer is told by email after the commit. `order` is locked by the
+    caller. PaymentFailed propagates (nothing changes then)."""
+    if not stock_released:
+        _stock_release(order)
+    payment = payment_captured(reference=order.reference)
+    if payment is not None:
+        payment_refund(payment=payment)
+    order_transition(order=order, from_=CANCELLABLE, to=S.REFUNDED, note=note, by=by)
+    transaction.on_commit(
+        lambda: emails.order_refunded_send(order_id=order.pk, order=order), robust=True
+    )
 
 
 def orders_expire(*, now: datetime | None = None) -> int:

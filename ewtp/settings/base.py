@@ -281,14 +281,40 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# Tasks of no hub run on Celery's default queue; clearance jobs on their hub's (customs.<HUB>).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# An unacknowledged message is handed to another worker after the visibility timeout: it must
+# outlast the task time limit and any retry countdown (customs.tasks.visibility_timeout_needed;
+# a test holds it to that), or a job still running or waiting would run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+# `make run` without a broker of its own: kombu's filesystem transport, a folder of messages
+# shared by the web server and its worker (manage.py serve_demo sets it up).
+EMBEDDED_BROKER_DIR = env.path("EWTP_EMBEDDED_BROKER_DIR", default=BASE_DIR / ".broker")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {
+            "data_folder_in": str(EMBEDDED_BROKER_DIR / "queue"),
+            "data_folder_out": str(EMBEDDED_BROKER_DIR / "queue"),
+            "control_folder": str(EMBEDDED_BROKER_DIR / "control"),
+            "store_processed": False,
+        }
+    )
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Unpaid orders past their ORDER_PAYMENT_MINUTES give their stock back.
     "orders-expire": {"task": "marketplace.tasks.orders_expire", "schedule": 60.0},
+    # Declarations left submitted (a lost message, a dead worker) go to clearance again.
+    "declarations-sweep": {"task": "customs.tasks.declarations_sweep", "schedule": 60.0},
     "idempotency-keys-purge": {
         "task": "ewtp.api.tasks.idempotency_keys_purge",
         "schedule": timedelta(hours=1),
     },
 }
+
+# Clearance: declarations per job; a declaration still submitted this long after its job was
+# sent is sent again by the sweeper (at most SWEEP_LIMIT a run).
+EWTP_CLEARANCE_BATCH = env.int("EWTP_CLEARANCE_BATCH", default=200)
+EWTP_CLEARANCE_SWEEP_AFTER_SECONDS = env.int("EWTP_CLEARANCE_SWEEP_AFTER_SECONDS", default=120)
+EWTP_CLEARANCE_SWEEP_LIMIT = env.int("EWTP_CLEARANCE_SWEEP_LIMIT", default=5000)
 
 # Checkout: an unpaid order holds its stock this many minutes, then expires.
 ORDER_PAYMENT_MINUTES = env.int("EWTP_ORDER_PAYMENT_MINUTES", default=30)

@@ -1,0 +1,48 @@
+"""Waybills: the platform issues one per consignment for its route (customs matches it)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from ehubs.models import Waybill
+
+
+def waybill_issue(
+    *,
+    reference: str,
+    route: Sequence[str],
+    consignee_name: str,
+    consignee_country: str,
+    goods: Iterable[tuple[int, int]],
+    value: Decimal,
+    currency: str,
+    weight_grams: int,
+) -> Waybill:
+    """The consignment's waybill, issued once: a second call returns the first one."""
+    existing = Waybill.objects.filter(reference=reference).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Waybill.objects.create(
+                reference=reference,
+                number=f"EW{secrets.token_hex(6).upper()}",
+                route=list(route),
+                consignee_name=consignee_name,
+                consignee_country=consignee_country,
+                goods=sorted([int(listing), int(quantity)] for listing, quantity in goods),
+                value=value,
+                currency=currency,
+                weight_grams=weight_grams,
+            )
+    except IntegrityError:
+        return Waybill.objects.get(reference=reference)
+
+
+def waybills_of(references: Iterable[str]) -> dict[str, Waybill]:
+    """The waybills of these consignments, by reference."""
+    return {w.reference: w for w in Waybill.objects.filter(reference__in=list(references))}

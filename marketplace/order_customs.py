@@ -1,0 +1,105 @@
+"""Orders follow their declarations: customs tells (`declarations_decided`), orders move.
+
+Runs inside the transaction that decided the declarations. The orders are locked first, in id
+order, and their declarations' statuses read after, so two hubs' jobs finishing the same order's
+export and import at once are serialised and the second sees the first's decision.
+Any declaration rejected: the order is cancelled and the buyer refunded. All cleared: `cleared`.
+Any in review or held: `review`. Otherwise `in_customs`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.dispatch import receiver
+from django.utils import timezone
+
+from customs.models import Declaration
+from customs.review import declarations_withdraw
+from customs.selectors import declaration_statuses
+from customs.signals import declarations_decided
+from marketplace.models import Order, OrderEvent
+from marketplace.orders import order_refund_locked
+
+S = Order.Status
+D = Declaration.Status
+
+# The order states customs moves between.
+IN_CLEARANCE = (S.PAID, S.IN_CUSTOMS, S.REVIEW)
+
+
+def customs_status(statuses: Sequence[str]) -> str:
+    """The order status its declarations' statuses add up to ("rejected" if any is)."""
+    if any(s == D.REJECTED for s in statuses):
+        return "rejected"
+    if statuses and all(s == D.CLEARED for s in statuses):
+        return S.CLEARED
+    if any(s in (D.REVIEW, D.HELD) for s in statuses):
+        return S.REVIEW
+    return S.IN_CUSTOMS
+
+
+@receiver(declarations_decided, dispatch_uid="marketplace.orders_follow_declarations")
+def _declarations_decided(sender: Any, declarations: Sequence[Declaration], **kwargs: Any) -> None:
+    orders_customs_update(declarations=declarations)
+
+
+def orders_customs_update(*, declarations: Sequence[Declaration]) -> None:
+    """Move the orders of these just-decided declarations to what all their declarations say,
+    with a line in each order's timeline for each decision."""
+    by_order: dict[int, list[Declaration]] = defaultdict(list)
+    for d in declarations:
+        if d.order_id is not None:
+            by_order[d.order_id].append(d)
+    if not by_order:
+        return
+    orders = list(
+        Order.objects.select_for_update(of=("self",)).filter(pk__in=list(by_order)).order_by("pk")
+    )
+    statuses = declaration_statuses(references=[o.reference for o in orders])
+    moves: dict[tuple[str, str], list[int]] = defaultdict(list)
+    events: list[OrderEvent] = []
+    now = timezone.now()
+    for order in orders:
+        if order.status not in IN_CLEARANCE:
+            continue  # cancelled meanwhile (its open declarations were withdrawn), or done
+        target = customs_status([status for _, status in statuses.get(order.reference, [])])
+        if target == "rejected":
+            rejected = next(d for d in by_order[order.pk] if d.status == D.REJECTED)
+            order_customs_reject(order=order, declaration=rejected)
+            continue
+        for d in by_order[order.pk]:
+            events.append(OrderEvent(order=order, at=now, status=target, note=_decision_note(d)))
+        if target != order.status:
+            moves[(order.status, target)].append(order.pk)
+    for (from_, to), ids in moves.items():
+        Order.objects.filter(pk__in=ids, status=from_).update(status=to, updated=now)
+    OrderEvent.objects.bulk_create(events)
+
+
+def _decision_note(d: Declaration) -> str:
+    what = f"{d.get_direction_display()} declaration at {d.hub.code}"
+    if d.status == D.CLEARED:
+        return f"{what} cleared by customs."
+    if d.status == D.HELD:
+        return f"{what} held: the hub asked the seller a question."
+    if d.status == D.REVIEW:
+        return f"{what} is being reviewed by the hub's customs officers."
+    return f"{what}: {d.get_status_display().lower()}."
+
+
+def order_customs_reject(*, order: Order, declaration: Declaration) -> None:
+    """Customs refused the consignment: refund the buyer, give the stock back, withdraw the
+    order's other declarations. `order` is locked by the caller."""
+    message = next((r.get("message", "") for r in declaration.reasons if r.get("message")), "")
+    what = f"{declaration.get_direction_display()} declaration at {declaration.hub.code}"
+    declarations_withdraw(
+        reference=order.reference, note=f"Withdrawn: the {what.lower()} was rejected."
+    )
+    order_refund_locked(
+        order=order,
+        note=f"Customs rejected the {what.lower()}: {message} The payment was refunded in "
+        "full and the goods released.",
+    )
