@@ -64,10 +64,16 @@ def orders_customs_update(*, declarations: Sequence[Declaration]) -> None:
     now = timezone.now()
     for order in orders:
         if order.status not in IN_CLEARANCE:
-            continue  # cancelled meanwhile (its open declarations were withdrawn), or done
+            # Cancelled while a job held these declarations (the cancellation skipped them):
+            # close what is still open.
+            if order.status in (S.CANCELLED, S.REFUNDED):
+                declarations_withdraw(
+                    reference=order.reference, note="Withdrawn: the order was cancelled."
+                )
+            continue
         target = customs_status([status for _, status in statuses.get(order.reference, [])])
         if target == "rejected":
-            rejected = next(d for d in by_order[order.pk] if d.status == D.REJECTED)
+            rejected = next((d for d in by_order[order.pk] if d.status == D.REJECTED), None)
             order_customs_reject(order=order, declaration=rejected)
             continue
         for d in by_order[order.pk]:
@@ -90,9 +96,17 @@ def _decision_note(d: Declaration) -> str:
     return f"{what}: {d.get_status_display().lower()}."
 
 
-def order_customs_reject(*, order: Order, declaration: Declaration) -> None:
+def order_customs_reject(*, order: Order, declaration: Declaration | None) -> None:
     """Customs refused the consignment: refund the buyer, give the stock back, withdraw the
     order's other declarations. `order` is locked by the caller."""
+    if declaration is None:
+        declaration = (
+            Declaration.objects.select_related("hub")
+            .filter(reference=order.reference, status=D.REJECTED)
+            .first()
+        )
+    if declaration is None:
+        return
     message = next((r.get("message", "") for r in declaration.reasons if r.get("message")), "")
     what = f"{declaration.get_direction_display()} declaration at {declaration.hub.code}"
     declarations_withdraw(
