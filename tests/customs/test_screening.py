@@ -200,7 +200,7 @@ def test_a_value_over_the_hubs_limit_goes_to_review() -> None:
     message = only_reason(screen(facts(customs_value=D("1000.01"))), OVER_LIMIT)
 
     assert message == (
-        "Customs value EUR 1000.01 is above the hub's auto-clear limit (ECOM: USD 1,000.00)."
+        "Customs value EUR 1,000.01 is above the hub's auto-clear limit (ECOM: USD 1,000.00)."
     )
 
 
