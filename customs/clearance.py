@@ -22,10 +22,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from customs.declaring import DeclarationSpec, Filing, declarations_for
+from customs.declaring import DeclarationSpec, Filing, LineSpec, declarations_for
 from customs.landed_cost import Consignment, QuoteLine, QuoteRefused, quote_consignment
 from customs.models import ClearanceMode, Declaration, DeclarationEvent, DeclarationLine
-from customs.modes import clearance_mode_default
+from customs.modes import clearance_modes_default
 from customs.screening import (
     Document,
     Facts,
@@ -64,15 +64,26 @@ def clearance_queue(hub_code: str) -> str:
 def declarations_file(*, filing: Filing) -> list[Declaration]:
     """File the declarations of a paid consignment (none if domestic; the ones already filed if
     called again) and send them to clearance once the transaction commits."""
-    existing = list(Declaration.objects.filter(reference=filing.reference))
+    existing = list(Declaration.objects.filter(reference=filing.reference).select_related("hub"))
     if existing:
         return existing
     specs = declarations_for(filing)
     if not specs:
         return []
     hubs = Hub.objects.in_bulk([s.hub for s in specs], field_name="code")
+    modes = clearance_modes_default(hubs=hubs.values())
     now = timezone.now()
-    declarations = [_declaration_create(spec, hubs[spec.hub], filing, now) for spec in specs]
+    # One INSERT each for the declarations, their lines and their events (both databases
+    # return the new ids from a bulk insert).
+    declarations = Declaration.objects.bulk_create(
+        _declaration(spec, hubs[spec.hub], modes[(hubs[spec.hub].pk, spec.direction)], filing, now)
+        for spec in specs
+    )
+    DeclarationLine.objects.bulk_create(
+        _line(declaration, ln)
+        for declaration, spec in zip(declarations, specs, strict=True)
+        for ln in spec.lines
+    )
     DeclarationEvent.objects.bulk_create(
         DeclarationEvent(
             declaration=d,
@@ -87,9 +98,10 @@ def declarations_file(*, filing: Filing) -> list[Declaration]:
     return declarations
 
 
-def _declaration_create(spec: DeclarationSpec, hub: Hub, filing: Filing, now: datetime) -> Any:
-    mode = clearance_mode_default(hub=hub, direction=spec.direction)
-    declaration = Declaration.objects.create(
+def _declaration(
+    spec: DeclarationSpec, hub: Hub, mode: ClearanceMode | None, filing: Filing, now: datetime
+) -> Declaration:
+    return Declaration(
         reference=spec.reference,
         hub=hub,
         direction=spec.direction,
@@ -113,24 +125,23 @@ def _declaration_create(spec: DeclarationSpec, hub: Hub, filing: Filing, now: da
         submitted_at=now,
         enqueued_at=now,
     )
-    DeclarationLine.objects.bulk_create(
-        DeclarationLine(
-            declaration=declaration,
-            listing_id=ln.listing_id,
-            title=ln.title[:200],
-            hs_code=ln.hs_code,
-            hs_description=ln.hs_description[:500],
-            origin=ln.origin,
-            quantity=ln.quantity,
-            unit_value=ln.unit_value,
-            value=ln.value,
-            currency=ln.currency,
-            listing_price=ln.listing_price,
-            listing_currency=ln.listing_currency,
-        )
-        for ln in spec.lines
+
+
+def _line(declaration: Declaration, ln: LineSpec) -> DeclarationLine:
+    return DeclarationLine(
+        declaration=declaration,
+        listing_id=ln.listing_id,
+        title=ln.title[:200],
+        hs_code=ln.hs_code,
+        hs_description=ln.hs_description[:500],
+        origin=ln.origin,
+        quantity=ln.quantity,
+        unit_value=ln.unit_value,
+        value=ln.value,
+        currency=ln.currency,
+        listing_price=ln.listing_price,
+        listing_currency=ln.listing_currency,
     )
-    return declaration
 
 
 def clearance_enqueue_on_commit(declarations: Iterable[Declaration]) -> None:
@@ -180,8 +191,10 @@ def declarations_clear(*, ids: Sequence[int], now: datetime | None = None) -> in
     cleared by another job; returns how many this call decided."""
     now = now or timezone.now()
     with transaction.atomic():
+        # of=self: locking the joined hub row too would make every other job of the hub skip
+        # all its declarations while this one runs.
         claimed = list(
-            Declaration.objects.select_for_update(skip_locked=True)
+            Declaration.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=list(ids), status=S.SUBMITTED)
             .select_related("hub")
             .prefetch_related("lines")
@@ -402,7 +415,7 @@ def declarations_sweep(*, now: datetime | None = None, older_than: timedelta | N
     cutoff = now - (older_than or timedelta(seconds=settings.EWTP_CLEARANCE_SWEEP_AFTER_SECONDS))
     with transaction.atomic():
         stranded = list(
-            Declaration.objects.select_for_update(skip_locked=True)
+            Declaration.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=S.SUBMITTED, enqueued_at__lt=cutoff)
             .select_related("hub")
             .order_by("enqueued_at", "pk")[: settings.EWTP_CLEARANCE_SWEEP_LIMIT]

@@ -3,11 +3,13 @@ gets a standard set the first time it files a declaration."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from customs.declaring import EXPORT, IMPORT
 from customs.models import ClearanceMode
 from ehubs.models import Hub
 
@@ -53,6 +55,10 @@ def clearance_modes_ensure(*, hub: Hub) -> None:
     """Give `hub` the standard modes of its country if it has no mode at all."""
     if ClearanceMode.objects.filter(hub=hub).exists():
         return
+    _standard_modes_create(hub)
+
+
+def _standard_modes_create(hub: Hub) -> None:
     defaults = CHINA_MODES if str(hub.country) == "CN" else GENERAL_MODES
     try:
         with transaction.atomic():
@@ -73,9 +79,28 @@ def clearance_modes_ensure(*, hub: Hub) -> None:
         pass  # another process gave the hub its modes first
 
 
+def clearance_modes_default(*, hubs: Iterable[Hub]) -> dict[tuple[int, str], ClearanceMode | None]:
+    """The mode each of `hubs` files each direction under, by (hub id, direction); None where
+    an operator removed every default of that direction (the declaration is then filed under
+    no mode and has no limit). One query while every hub has modes."""
+    hubs = list(hubs)
+    modes = list(ClearanceMode.objects.filter(hub__in=hubs).order_by("hub_id", "code"))
+    bare = [hub for hub in hubs if not any(m.hub_id == hub.pk for m in modes)]
+    if bare:
+        for hub in bare:
+            _standard_modes_create(hub)
+        modes = list(ClearanceMode.objects.filter(hub__in=hubs).order_by("hub_id", "code"))
+    found: dict[tuple[int, str], ClearanceMode | None] = {}
+    for hub in hubs:
+        for direction in (EXPORT, IMPORT):
+            flag = "default_for_export" if direction == EXPORT else "default_for_import"
+            found[(hub.pk, direction)] = next(
+                (m for m in modes if m.hub_id == hub.pk and getattr(m, flag)), None
+            )
+    return found
+
+
 def clearance_mode_default(*, hub: Hub, direction: str) -> ClearanceMode | None:
     """The mode `hub` files `direction` declarations under (None if an operator removed every
     default: the declaration is then filed under no mode and has no limit)."""
-    clearance_modes_ensure(hub=hub)
-    flag = "default_for_export" if direction == "export" else "default_for_import"
-    return ClearanceMode.objects.filter(hub=hub, **{flag: True}).first()
+    return clearance_modes_default(hubs=[hub])[(hub.pk, direction)]

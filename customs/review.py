@@ -94,8 +94,15 @@ def declaration_decide(
             note=reason,
             actor=_actor(by),
         )
-        declarations_decided.send(sender=Declaration, declarations=[locked])
+        _decided(locked)
     return locked
+
+
+def _decided(declaration: Declaration) -> None:
+    declarations_decided.send(sender=Declaration, declarations=[declaration])
+    if declaration.is_open:
+        # Its order was cancelled meanwhile: the receiver withdrew it; answer what it is now.
+        declaration.refresh_from_db(fields=["status", "reasons", "decided_at"])
 
 
 def declaration_answer(*, declaration: Declaration, answer: str, by: Any = None) -> Declaration:
@@ -125,7 +132,7 @@ def declaration_answer(*, declaration: Declaration, answer: str, by: Any = None)
             note=answer,
             actor=_actor(by),
         )
-        declarations_decided.send(sender=Declaration, declarations=[locked])
+        _decided(locked)
     return locked
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from payments.money import money_format
+
 # The rules, as they are recorded on decisions and shown to operators.
 AUTO_CLEAR = "auto_clear"
 PROHIBITED = "prohibited"
@@ -139,8 +141,9 @@ def _requote_reasons(facts: Facts) -> list[Reason]:
     return [
         Reason(
             DUTY_CHANGED,
-            f"The tariff or rates changed since the quote: duty {cur} {requote.duty} and tax "
-            f"{cur} {requote.tax} today, declared {cur} {facts.duty} and {cur} {facts.tax}.",
+            f"The tariff or rates changed since the quote: duty {_m(requote.duty, cur)} and tax "
+            f"{_m(requote.tax, cur)} today, declared {_m(facts.duty, cur)} and "
+            f"{_m(facts.tax, cur)}.",
         )
     ]
 
@@ -149,8 +152,8 @@ def _undervalued(facts: Facts) -> list[Reason]:
     return [
         Reason(
             UNDERVALUED,
-            f"{line.label}: declared at {line.currency} {line.unit_value} a unit, under 80 % of "
-            f"the listing's price ({line.currency} {line.listing_price:.2f}).",
+            f"{line.label}: declared at {_m(line.unit_value, line.currency)} a unit, under 80 % "
+            f"of the listing's price ({_m(line.listing_price, line.currency)}).",
         )
         for line in facts.lines
         if line.unit_value < line.listing_price * UNDERVALUE_SHARE
@@ -169,7 +172,7 @@ def _over_limit(facts: Facts) -> list[Reason]:
     return [
         Reason(
             OVER_LIMIT,
-            f"Customs value {facts.currency} {facts.customs_value} is above the hub's "
+            f"Customs value {_m(facts.customs_value, facts.currency)} is above the hub's "
             f"auto-clear limit ({facts.limit_label}).",
         )
     ]
@@ -188,8 +191,8 @@ def documents_match(
         problems.append("there is no captured payment")
     elif not _close(payment.amount, payment.currency, order.amount, order.currency):
         problems.append(
-            f"the payment ({payment.currency} {payment.amount}) differs from the order "
-            f"({order.currency} {order.amount}) by more than 5 %"
+            f"the payment ({_m(payment.amount, payment.currency)}) differs from the order "
+            f"({_m(order.amount, order.currency)}) by more than 5 %"
         )
     if waybill is None:
         problems.append("no waybill was issued")
@@ -201,8 +204,8 @@ def documents_match(
         expected = order_goods_value if order_goods_value is not None else order.amount
         if not _close(waybill.amount, waybill.currency, expected, order.currency):
             problems.append(
-                f"the waybill's value ({waybill.currency} {waybill.amount}) differs from the "
-                f"order's goods ({order.currency} {expected}) by more than 5 %"
+                f"the waybill's value ({_m(waybill.amount, waybill.currency)}) differs from "
+                f"the order's goods ({_m(expected, order.currency)}) by more than 5 %"
             )
     if not problems:
         return []
@@ -220,3 +223,8 @@ def _consignee(value: tuple[str, str] | None) -> tuple[str, str] | None:
         return None
     name, country = value
     return (" ".join(name.split()).casefold(), country.upper())
+
+
+def _m(amount: Decimal | None, currency: str) -> str:
+    # Stored amounts carry four places ("EUR 40.8700"): people read them in the currency's.
+    return "(none)" if amount is None else money_format(amount, currency)

@@ -23,9 +23,8 @@ def waybill_issue(
     weight_grams: int,
 ) -> Waybill:
     """The consignment's waybill, issued once: a second call returns the first one."""
-    existing = Waybill.objects.filter(reference=reference).first()
-    if existing is not None:
-        return existing
+    # Insert first: a consignment is issued its waybill once, so the unique reference is the
+    # check (one query fewer on the payment's path than looking first).
     try:
         with transaction.atomic():
             return Waybill.objects.create(

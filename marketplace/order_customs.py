@@ -63,17 +63,21 @@ def orders_customs_update(*, declarations: Sequence[Declaration]) -> None:
     events: list[OrderEvent] = []
     now = timezone.now()
     for order in orders:
-        if order.status not in IN_CLEARANCE:
-            # Cancelled while a job held these declarations (the cancellation skipped them):
-            # close what is still open.
-            if order.status in (S.CANCELLED, S.REFUNDED):
-                declarations_withdraw(
-                    reference=order.reference, note="Withdrawn: the order was cancelled."
-                )
+        if order.status in (S.CANCELLED, S.REFUNDED):
+            # Closed while these were being decided: its cancellation skipped the declarations
+            # this transaction held, so nothing clears them for it but this.
+            declarations_withdraw(
+                reference=order.reference,
+                note=f"Withdrawn: the order was {order.get_status_display().lower()} meanwhile.",
+            )
             continue
+        if order.status not in IN_CLEARANCE:
+            continue  # done with customs
         target = customs_status([status for _, status in statuses.get(order.reference, [])])
         if target == "rejected":
-            rejected = next((d for d in by_order[order.pk] if d.status == D.REJECTED), None)
+            rejected = next(
+                (d for d in by_order[order.pk] if d.status == D.REJECTED), None
+            ) or _rejected_of(order)
             order_customs_reject(order=order, declaration=rejected)
             continue
         for d in by_order[order.pk]:
@@ -83,6 +87,16 @@ def orders_customs_update(*, declarations: Sequence[Declaration]) -> None:
     for (from_, to), ids in moves.items():
         Order.objects.filter(pk__in=ids, status=from_).update(status=to, updated=now)
     OrderEvent.objects.bulk_create(events)
+
+
+def _rejected_of(order: Order) -> Declaration:
+    # Its declarations add up to "rejected", though none of those just decided is: one decided
+    # earlier is (statuses are read after the lock).
+    return (
+        Declaration.objects.select_related("hub")
+        .filter(reference=order.reference, status=D.REJECTED)
+        .order_by("decided_at", "pk")[0]
+    )
 
 
 def _decision_note(d: Declaration) -> str:
@@ -96,24 +110,14 @@ def _decision_note(d: Declaration) -> str:
     return f"{what}: {d.get_status_display().lower()}."
 
 
-def order_customs_reject(*, order: Order, declaration: Declaration | None) -> None:
+def order_customs_reject(*, order: Order, declaration: Declaration) -> None:
     """Customs refused the consignment: refund the buyer, give the stock back, withdraw the
     order's other declarations. `order` is locked by the caller."""
-    if declaration is None:
-        declaration = (
-            Declaration.objects.select_related("hub")
-            .filter(reference=order.reference, status=D.REJECTED)
-            .first()
-        )
-    if declaration is None:
-        return
     message = next((r.get("message", "") for r in declaration.reasons if r.get("message")), "")
-    what = f"{declaration.get_direction_display()} declaration at {declaration.hub.code}"
-    declarations_withdraw(
-        reference=order.reference, note=f"Withdrawn: the {what.lower()} was rejected."
-    )
+    what = f"{declaration.get_direction_display().lower()} declaration at {declaration.hub.code}"
+    declarations_withdraw(reference=order.reference, note=f"Withdrawn: the {what} was rejected.")
     order_refund_locked(
         order=order,
-        note=f"Customs rejected the {what.lower()}: {message} The payment was refunded in "
-        "full and the goods released.",
+        note=f"Customs rejected the {what}: {message} The payment was refunded in full and the "
+        "goods released.",
     )

@@ -162,7 +162,7 @@ class Declaration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Declaration {self.pk} ({self.get_direction_display().lower()} at {self.hub_id})"
+        return f"Declaration {self.pk} ({self.get_direction_display().lower()} at {self.hub.code})"
 
     @property
     def order_id(self) -> int | None:

@@ -37,7 +37,9 @@ def test_the_good_card_pays_the_order(client: APIClient, trade: Trade) -> None:
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "paid"
-    assert [event["status"] for event in body["timeline"]] == ["pending_payment", "paid"]
+    # Paid, then the customs declarations filed (the order stays paid until a job screens them).
+    assert [event["status"] for event in body["timeline"]] == ["pending_payment", "paid", "paid"]
+    assert body["timeline"][-1]["note"].startswith("Customs declarations filed")
     assert money_trail(reference=order.reference).paid == order.total
     assert stock(trade.shirt) == [8]
     assert balanced(trial_balance())

@@ -39,8 +39,12 @@ def test_good_card_pays_the_order_into_escrow(trade: Trade) -> None:
 
     order.refresh_from_db()
     assert outcome.paid and order.status == S.PAID
-    assert _timeline(order) == [S.PENDING_PAYMENT, S.PAID]
-    assert _last(order).actor == trade.buyer.user
+    assert _timeline(order) == [S.PENDING_PAYMENT, S.PAID, S.PAID]
+    _, captured, filed = order.events.all()
+    assert captured.actor == trade.buyer.user
+    # The platform, not the buyer, files the customs declarations.
+    assert filed.actor is None
+    assert filed.note.startswith("Customs declarations filed (export at HGH, import at LGG)")
     trail = money_trail(reference=order.reference)
     assert trail.paid == order.total
     assert trail.in_escrow == order.total
@@ -108,7 +112,7 @@ def test_cancel_after_payment_refunds_through_the_ledger(trade: Trade) -> None:
 
     order.refresh_from_db()
     assert order.status == S.REFUNDED
-    assert _timeline(order) == [S.PENDING_PAYMENT, S.PAID, S.REFUNDED]
+    assert _timeline(order) == [S.PENDING_PAYMENT, S.PAID, S.PAID, S.REFUNDED]
     trail = money_trail(reference=order.reference)
     assert (trail.paid, trail.refunds, trail.in_escrow) == (order.total, order.total, Decimal(0))
     assert trail.balanced

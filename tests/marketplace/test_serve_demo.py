@@ -56,9 +56,13 @@ def test_without_a_broker_the_beat_schedule_runs_in_process(
     banner = _serve()
 
     assert "Background jobs: run in-process (no CELERY_BROKER_URL set)" in banner
-    assert "orders-expire every 1 min, idempotency-keys-purge every 1 h" in banner
+    assert (
+        "orders-expire every 1 min, declarations-sweep every 1 min, idempotency-keys-purge "
+        "every 1 h" in banner
+    )
     assert [entry.task for entry in started[0].entries] == [
         "marketplace.tasks.orders_expire",
+        "customs.tasks.declarations_sweep",
         "ewtp.api.tasks.idempotency_keys_purge",
     ]
     assert [args[-2:] for args in popen] == [["runserver", "127.0.0.1:8000"]]
