@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run EAGER=1`: no worker, no broker; background jobs run inside the web process.
+EAGER ?=
 
 .PHONY: install run test lint typecheck pytest browser-deps migrate seed clean
 
@@ -25,7 +27,8 @@ seed: migrate
 
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py serve_demo --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py serve_demo --host $(HOST) --port $(PORT) \
+		$(if $(EAGER),--eager)
 
 lint: install
 	$(BIN)/ruff check .
@@ -51,4 +54,4 @@ pytest: install browser-deps
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .broker staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -58,6 +58,15 @@ def clearance_queue(hub_code: str) -> str:
     return f"customs.{hub_code}"
 
 
+def clearance_queues(hub_codes: Iterable[str] | None = None) -> list[str]:
+    """The queues a worker for everything listens on: Celery's default queue (the tasks of no
+    hub) first, then each hub's clearance queue; the hubs in the database unless given."""
+    if hub_codes is None:
+        hub_codes = Hub.objects.values_list("code", flat=True)
+    hubs = sorted({clearance_queue(code) for code in hub_codes})
+    return [settings.CELERY_TASK_DEFAULT_QUEUE, *hubs]
+
+
 # --- Filing ----------------------------------------------------------------------------------
 
 

@@ -89,6 +89,17 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` shares the SQLite file between the web server, a Celery worker and beat. WAL
+    # lets readers go on while one writes; IMMEDIATE takes the write lock when a transaction
+    # begins, so one that reads and then writes waits its turn (up to `timeout` seconds) instead
+    # of failing with "database is locked" when another process wrote meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -289,7 +300,7 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 # `make run` without a broker of its own: kombu's filesystem transport, a folder of messages
 # shared by the web server and its worker (manage.py serve_demo sets it up).
-EMBEDDED_BROKER_DIR = env.path("EWTP_EMBEDDED_BROKER_DIR", default=BASE_DIR / ".broker")
+EMBEDDED_BROKER_DIR = Path(env.str("EWTP_EMBEDDED_BROKER_DIR", default=str(BASE_DIR / ".broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS.update(
         {

@@ -1,4 +1,4 @@
-"""Test settings: fast hashing, eager Celery unless a broker is configured (CI sets one)."""
+"""Test settings: fast hashing, background jobs in-process even when a broker is configured."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ STORAGES = {
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Jobs run in-process, even where CI sets a broker: most tests write in a transaction that is
+# rolled back, which no worker could read. The tests of the real worker (tests/integration) send
+# jobs to the broker for their duration (the `real_worker` fixture).
+CELERY_TASK_ALWAYS_EAGER = True
 
 if not REDIS_URL:  # noqa: F405
     # One test process: a local-memory store is shared by everything the tests run.
