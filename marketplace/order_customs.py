@@ -94,12 +94,11 @@ def order_customs_reject(*, order: Order, declaration: Declaration) -> None:
     """Customs refused the consignment: refund the buyer, give the stock back, withdraw the
     order's other declarations. `order` is locked by the caller."""
     message = next((r.get("message", "") for r in declaration.reasons if r.get("message")), "")
-    what = f"{declaration.get_direction_display()} declaration at {declaration.hub.code}"
-    declarations_withdraw(
-        reference=order.reference, note=f"Withdrawn: the {what.lower()} was rejected."
-    )
+    # Lower-case the direction only: the hub code stays as it is written ("at LGG").
+    what = f"{declaration.get_direction_display().lower()} declaration at {declaration.hub.code}"
+    declarations_withdraw(reference=order.reference, note=f"Withdrawn: the {what} was rejected.")
     order_refund_locked(
         order=order,
-        note=f"Customs rejected the {what.lower()}: {message} The payment was refunded in "
+        note=f"Customs rejected the {what}: {message} The payment was refunded in "
         "full and the goods released.",
     )
