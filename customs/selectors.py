@@ -110,6 +110,20 @@ def declaration_questions(*, declarations: Iterable[Declaration]) -> dict[int, s
     return dict(asked.values_list("declaration_id", "note"))  # the latest question wins
 
 
+def declaration_rejection_reason(*, declaration: Declaration) -> str:
+    """Why `declaration` was rejected, in the operator's own words (without their name, which
+    the recorded reasons carry); empty if it was not rejected by a decision."""
+    note = (
+        DeclarationEvent.objects.filter(
+            declaration=declaration, kind=DeclarationEvent.Kind.REJECTED
+        )
+        .order_by("-at", "-pk")
+        .values_list("note", flat=True)
+        .first()
+    )
+    return note or ""
+
+
 def clearance_mode_names(*, declarations: Iterable[Declaration]) -> dict[tuple[int, str], str]:
     """The names of the clearance modes `declarations` were filed under, by (hub id, mode code);
     a mode an operator removed since has none."""

@@ -263,6 +263,15 @@ def _seller_declaration(request: HttpRequest, pk: int) -> Declaration:
     )
 
 
+def _review_reasons(declaration: Declaration, trail: Sequence[DeclarationEvent]) -> tuple[str, ...]:
+    """Why an open declaration went to review: its screening's reasons (a hold's question and
+    an answer are in the trail, and the recorded reasons of a decision name the operator)."""
+    if declaration.status not in (S.REVIEW, S.HELD):
+        return ()
+    screened = next((e for e in reversed(trail) if e.kind == Kind.SCREENED), None)
+    return _reasons(screened) if screened is not None else ()
+
+
 def _detail(
     request: HttpRequest, declaration: Declaration, form: DeclarationAnswerForm | None = None
 ) -> HttpResponse:
@@ -273,7 +282,7 @@ def _detail(
         "declaration": declaration,
         "lines": list(declaration.lines.all()),
         "form": form or DeclarationAnswerForm(),
-        "reasons": [reason_text(r) for r in declaration.reasons if r.get("rule") != AUTO_CLEAR],
+        "review_reasons": _review_reasons(declaration, trail),
     }
     return render(request, "seller/declaration_detail.html", context)
 

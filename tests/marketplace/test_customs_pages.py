@@ -112,8 +112,8 @@ def test_buyer_sees_each_declaration_with_hub_direction_mode_and_amounts(
 
     assert "Export declaration · Hangzhou eHub (HGH)" in section
     assert "Import declaration · Liège eHub (LGG)" in section
-    assert "9610 · Cross-border e-commerce retail, direct mail" in section
-    assert "ECOM · E-commerce consignment" in section
+    assert "<strong>9610</strong> · Cross-border e-commerce retail, direct mail" in section
+    assert "<strong>ECOM</strong> · E-commerce consignment" in section
     for d in (export, import_):
         for amount in (d.customs_value, d.duty, d.tax):
             assert format_money(amount, d.currency) in section
@@ -177,6 +177,22 @@ def test_buyer_reads_the_operators_reason_for_a_rejection(shopper: Client, trade
     assert "Withdrawn: the import declaration at LGG was rejected." in section
 
 
+def test_the_order_timeline_gives_the_rejection_reason_without_the_officers_name(
+    shopper: Client, trade: Trade
+) -> None:
+    order = paid(trade)
+    _, imported = cleared(order)
+    declaration_decide(declaration=imported, decision="reject", reason="Counterfeit", by=officer())
+
+    page = order_page(shopper, order)
+
+    assert (
+        "Customs rejected the import declaration at LGG: Counterfeit. The payment was refunded "
+        "in full and the goods released." in page
+    )
+    assert "officer-lgg" not in page
+
+
 def test_a_cleared_order_says_cleared_and_stops_reloading(shopper: Client, trade: Trade) -> None:
     order = paid(trade, verified=True)
     assert {d.status for d in cleared(order)} == {S.CLEARED}
@@ -224,9 +240,24 @@ def test_a_domestic_order_says_no_declaration_is_needed(shopper: Client, trade: 
 
     page = order_page(shopper, order)
 
-    assert "No customs declaration is needed" in customs_section(page)
-    assert "from France to Belgium" in customs_section(page)
+    assert (
+        "No customs declaration is needed: the goods go from France to Belgium within one "
+        "customs union, so they cross no customs border." in customs_section(page)
+    )
     assert refresh_of(page) is None
+
+
+def test_an_order_within_one_country_says_the_goods_stay_there(
+    shopper: Client, trade: Trade
+) -> None:
+    liege = SellerFactory.create(country="BE", company_name="Chocolaterie Liégeoise")
+    bar = ListingFactory.create(seller=liege, title="Dark chocolate", origin_country="BE")
+    (order,) = place(trade, [(bar, 1)])
+    order_pay(order=order, card_number=GOOD_CARD)
+
+    section = customs_section(order_page(shopper, order))
+
+    assert "No customs declaration is needed: the goods stay within Belgium" in section
 
 
 def test_an_unpaid_order_says_declarations_come_with_payment(shopper: Client, trade: Trade) -> None:
@@ -387,6 +418,9 @@ def test_held_declaration_page_asks_the_question_with_an_answer_form(
     assert "The hub&#x27;s customs officers" in page
     assert 'name="csrfmiddlewaretoken"' in page
     assert '<textarea name="answer"' in page and 'maxlength="1000"' in page
+    why = page[page.index("Why it is in review") : page.index("Goods declared")]
+    assert "Unverified seller: The seller Hangzhou Shirts Co is not verified." in why
+    assert "officer-lgg" not in page
 
 
 def test_another_sellers_declaration_is_not_found(client: Client, trade: Trade) -> None:
