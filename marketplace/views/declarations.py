@@ -191,7 +191,10 @@ def seller_shown(
     return Shown(
         declaration=declaration,
         mode_name=mode_names.get((declaration.hub_id, declaration.mode), ""),
-        status_text=seller_status(declaration),
+        # A rejection says why, as the buyer reads it too.
+        status_text=buyer_status(declaration, trail)
+        if declaration.status == S.REJECTED
+        else seller_status(declaration),
         trail=tuple(seller_trail_entry(e, declaration.seller_id) for e in trail),
         question=_last_question(trail) if declaration.status == S.HELD else "",
     )

@@ -406,6 +406,16 @@ def test_declaration_page_shows_lines_amounts_and_the_full_audit_trail(
     assert 'name="answer"' not in page  # not held: nothing to answer
 
 
+def test_a_rejected_declaration_page_says_why(vendor: Client, trade: Trade) -> None:
+    _, imported = cleared(paid(trade))
+    declaration_decide(declaration=imported, decision="reject", reason=REASON, by=officer())
+
+    page = text(vendor.get(reverse("seller_declaration", args=[imported.pk])))
+
+    assert f"<strong>Rejected: {REASON}</strong>" in page
+    assert "Why it is in review" not in page
+
+
 def test_held_declaration_page_asks_the_question_with_an_answer_form(
     vendor: Client, trade: Trade
 ) -> None:
