@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from customs.models import Declaration, DeclarationEvent, TariffRow
+from customs.models import ClearanceMode, Declaration, DeclarationEvent, TariffRow
 from customs.tariff import TariffIndex, TariffRule
 from customs.validation import COLUMNS
 from ehubs.selectors import operator_countries, operator_hubs
@@ -96,6 +96,44 @@ def declarations_of_seller(*, user: AbstractBaseUser | AnonymousUser) -> QuerySe
         .select_related("hub")
         .order_by("-submitted_at", "-pk")
     )
+
+
+def declaration_questions(*, declarations: Iterable[Declaration]) -> dict[int, str]:
+    """The hub's latest question to the seller on each held declaration among `declarations`,
+    by declaration id (one query; none if none is held)."""
+    held = [d.pk for d in declarations if d.status == Declaration.Status.HELD]
+    if not held:
+        return {}
+    asked = DeclarationEvent.objects.filter(
+        declaration_id__in=held, kind=DeclarationEvent.Kind.HELD
+    ).order_by("at", "pk")
+    return dict(asked.values_list("declaration_id", "note"))  # the latest question wins
+
+
+def declaration_rejection_reason(*, declaration: Declaration) -> str:
+    """Why `declaration` was rejected, in the operator's own words (without their name, which
+    the recorded reasons carry); empty if it was not rejected by a decision."""
+    note = (
+        DeclarationEvent.objects.filter(
+            declaration=declaration, kind=DeclarationEvent.Kind.REJECTED
+        )
+        .order_by("-at", "-pk")
+        .values_list("note", flat=True)
+        .first()
+    )
+    return note or ""
+
+
+def clearance_mode_names(*, declarations: Iterable[Declaration]) -> dict[tuple[int, str], str]:
+    """The names of the clearance modes `declarations` were filed under, by (hub id, mode code);
+    a mode an operator removed since has none."""
+    wanted = {(d.hub_id, d.mode) for d in declarations if d.mode}
+    if not wanted:
+        return {}
+    modes = ClearanceMode.objects.filter(
+        hub_id__in={hub for hub, _ in wanted}, code__in={code for _, code in wanted}
+    ).values_list("hub_id", "code", "name")
+    return {(hub, code): name for hub, code, name in modes}
 
 
 def declaration_statuses(*, references: Iterable[str]) -> dict[str, list[tuple[str, str]]]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from customs.models import Declaration
 from customs.review import declarations_withdraw
-from customs.selectors import declaration_statuses
+from customs.selectors import declaration_rejection_reason, declaration_statuses
 from customs.signals import declarations_decided
 from marketplace.models import Order, OrderEvent
 from marketplace.orders import order_refund_locked
@@ -113,7 +113,13 @@ def _decision_note(d: Declaration) -> str:
 def order_customs_reject(*, order: Order, declaration: Declaration) -> None:
     """Customs refused the consignment: refund the buyer, give the stock back, withdraw the
     order's other declarations. `order` is locked by the caller."""
-    message = next((r.get("message", "") for r in declaration.reasons if r.get("message")), "")
+    # The operator's reason as they wrote it: the recorded reasons also name the operator.
+    message = declaration_rejection_reason(declaration=declaration) or next(
+        (r.get("message", "") for r in declaration.reasons if r.get("message")), ""
+    )
+    if message and not message.endswith((".", "!", "?")):
+        message += "."
+    # Lower-case the direction only: the hub code stays as it is written ("at LGG").
     what = f"{declaration.get_direction_display().lower()} declaration at {declaration.hub.code}"
     declarations_withdraw(reference=order.reference, note=f"Withdrawn: the {what} was rejected.")
     order_refund_locked(

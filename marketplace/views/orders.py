@@ -30,6 +30,7 @@ from marketplace.views.common import (
     seller_of_request,
     seller_required,
 )
+from marketplace.views.declarations import order_customs
 from marketplace.views.pricing import Priced, rule_notes
 from payments.services import PaymentFailed
 
@@ -68,6 +69,7 @@ def _detail_context(request: HttpRequest, order: Order, pay_form: PayForm | None
         ).count()
         if is_buyer
         else 1,
+        **order_customs(order, for_buyer=is_buyer),
     }
 
 

@@ -86,17 +86,22 @@ def test_a_buyer_checks_out_pays_and_follows_the_order(
     expect(page.get_by_role("heading", name="Nothing left to pay")).to_be_visible()
     snap(page, "4-paid")
 
-    # The order's page: its timeline (placed, then paid) and its total.
+    # The order's page: its timeline (placed, paid, then customs: the sellers are not verified,
+    # so both declarations go to the hubs' officers), its declarations and its total.
     first = orders[0]
     page.get_by_role("link", name=f"Order {first.pk}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Order {first.pk}")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Paid")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("In customs review")
     timeline = page.get_by_role("region", name="Timeline").locator("li")
-    expect(timeline).to_have_count(2)
+    expect(timeline).to_have_count(5)
     expect(timeline.nth(0)).to_contain_text("Awaiting payment")
     expect(timeline.nth(0)).to_contain_text("Order placed")
     expect(timeline.nth(1)).to_contain_text("Paid")
     expect(timeline.nth(1)).to_contain_text("Payment captured")
+    expect(timeline.nth(2)).to_contain_text("Customs declarations filed")
+    customs = page.get_by_role("region", name="Customs")
+    expect(customs.get_by_text("Being reviewed by the hub's customs officers")).to_have_count(2)
+    expect(customs).not_to_contain_text("verified")
     money = page.get_by_role("region", name="Money")
     expect(money).to_contain_text(format_money(first.total, "EUR"))
     expect(page.get_by_role("region", name="Shipping address")).to_contain_text("1000 Brussels")
@@ -150,13 +155,17 @@ def test_the_seller_sees_the_paid_order_in_incoming_orders(
     page.get_by_role("main").get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Incoming orders")).to_be_visible()
     expect(page.get_by_text("2 orders.")).to_be_visible()
-    page.get_by_label("Status").select_option(label="Paid")
+    page.get_by_label("Status").select_option(label="In customs review")
     page.get_by_role("button", name="Filter").click()
-    expect(page.get_by_text("1 order with the status “Paid”.")).to_be_visible()
+    expect(page.get_by_text("1 order with the status “In customs review”.")).to_be_visible()
     snap(page, "9-seller-orders")
 
     page.get_by_role("link", name=f"Order {paid[0].pk}", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Paid")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("In customs review")
+    # The seller reads why customs looks closer (the buyer does not).
+    expect(page.get_by_role("region", name="Customs")).to_contain_text(
+        "Unverified seller: The seller Hangzhou Shirts Co is not verified."
+    )
     expect(page.get_by_text(f"For {world.buyer.user.username}")).to_be_visible()
     expect(page.get_by_role("region", name="Shipping address")).to_contain_text("1000 Brussels")
     expect(page.get_by_label("Card number")).to_have_count(0)
