@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from customs.models import ClearanceMode, Declaration, DeclarationEvent, TariffRow
 from customs.tariff import TariffIndex, TariffRule
 from customs.validation import COLUMNS
 from ehubs.selectors import operator_countries, operator_hubs
 from ewtp.datacache import VersionedCache
+from ewtp.json_lookups import JSONArrayHolds
 
 
 def _tariff_index_build() -> TariffIndex:
@@ -75,6 +76,14 @@ def declarations_for_review(*, user: AbstractBaseUser | AnonymousUser) -> QueryS
         .filter(status__in=[Declaration.Status.REVIEW, Declaration.Status.HELD])
         .order_by("submitted_at", "pk")
     )
+
+
+def declarations_with_rule(
+    *, declarations: QuerySet[Declaration], rule: str
+) -> QuerySet[Declaration]:
+    """Those of `declarations` whose latest screening or decision names `rule` among its
+    reasons (e.g. "undervalued")."""
+    return declarations.filter(JSONArrayHolds(F("reasons"), {"rule": rule}))
 
 
 def declarations_of(*, reference: str) -> QuerySet[Declaration]:

@@ -4,6 +4,9 @@ Superusers edit everything. A hub operator (a staff user in `Hub.operators`, in 
 operators" group) sees every hub, corridor and union read-only (the network is public, though
 not who operates the other hubs), and adds or changes only the corridors that leave a hub they
 operate.
+
+Waybills are issued by the platform and read-only for everyone; an operator sees those whose
+route passes one of their hubs, and another is "not found" on every page.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
-from ehubs.models import Corridor, CustomsUnion, CustomsUnionMember, Hub, HubCountry
-from ehubs.selectors import operator_hubs
+from ehubs.models import Corridor, CustomsUnion, CustomsUnionMember, Hub, HubCountry, Waybill
+from ehubs.selectors import operator_hubs, waybills_operated
+from payments.money import money_format
 
 
 class HubCountryInline(admin.TabularInline):
@@ -94,3 +99,74 @@ class CustomsUnionAdmin(admin.ModelAdmin):
     @admin.display(description="members")
     def member_list(self, union: CustomsUnion) -> str:
         return ", ".join(str(m.country) for m in union.members.all())
+
+
+@admin.register(Waybill)
+class WaybillAdmin(admin.ModelAdmin):
+    list_display = ["number", "reference", "route_shown", "consignee", "value_shown", "issued_at"]
+    search_fields = ["=number", "=reference", "consignee_name"]
+    search_help_text = "A waybill number, an order reference (order:42) or a consignee's name."
+    fields = (
+        "number",
+        "reference",
+        "route_shown",
+        "consignee",
+        "goods_shown",
+        "value_shown",
+        "weight_grams",
+        "issued_at",
+    )
+    readonly_fields = fields
+    list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Waybill]:
+        return waybills_operated(user=request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Waybill | None = None) -> bool:
+        return False  # issued once by the platform, matched by customs
+
+    def has_delete_permission(self, request: HttpRequest, obj: Waybill | None = None) -> bool:
+        return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Django refuses a POST (403) before looking the waybill up; one outside the user's
+        # hubs is "not found" to every method, as on the other pages.
+        if request.method == "POST" and self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
+                request, self.opts, object_id
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="route")
+    def route_shown(self, waybill: Waybill) -> str:
+        route = waybill.route if isinstance(waybill.route, list) else []
+        return " → ".join(str(code) for code in route) or "—"
+
+    @admin.display(description="consignee", ordering="consignee_name")
+    def consignee(self, waybill: Waybill) -> str:
+        return f"{waybill.consignee_name} ({waybill.consignee_country})"
+
+    @admin.display(description="goods (listing × quantity)")
+    def goods_shown(self, waybill: Waybill) -> str:
+        goods = waybill.goods if isinstance(waybill.goods, list) else []
+        return (
+            ", ".join(
+                f"{item[0]} × {item[1]}"
+                for item in goods
+                if isinstance(item, list) and len(item) == 2
+            )
+            or "—"
+        )
+
+    @admin.display(description="declared value", ordering="value")
+    def value_shown(self, waybill: Waybill) -> str:
+        return money_format(waybill.value, waybill.currency)

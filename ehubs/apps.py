@@ -6,13 +6,15 @@ from django.apps import AppConfig
 class EhubsConfig(AppConfig):
     name = "ehubs"
     verbose_name = "eHubs"
-    # Operators read the whole network and run the corridors leaving their own hubs.
+    # Operators read the whole network and run the corridors leaving their own hubs; they read
+    # the waybills of the consignments routed through their hubs.
     operator_permissions = {
         "hub": ("view",),
         "hubcountry": ("view",),
         "corridor": ("view", "add", "change"),
         "customsunion": ("view",),
         "customsunionmember": ("view",),
+        "waybill": ("view",),
     }
 
     def ready(self) -> None:

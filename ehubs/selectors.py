@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
-from ehubs.models import Corridor, CustomsUnionMember, Hub, HubCountry
+from ehubs.models import Corridor, CustomsUnionMember, Hub, HubCountry, Waybill
 from ehubs.routing import Leg, Network
 from ewtp.datacache import VersionedCache
+from ewtp.json_lookups import JSONArrayHolds
 
 
 def _network_build() -> Network:
@@ -86,4 +87,16 @@ def operator_countries(*, user: AbstractBaseUser | AnonymousUser) -> frozenset[s
         for country in HubCountry.objects.filter(hub__operators__pk=user.pk).values_list(
             "country", flat=True
         )
+    )
+
+
+def waybills_operated(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Waybill]:
+    """The waybills whose route passes a hub `user` operates (every one for a superuser)."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return Waybill.objects.all()
+    codes = list(operator_hubs(user=user).values_list("code", flat=True))
+    if not codes:
+        return Waybill.objects.none()
+    return Waybill.objects.filter(
+        Q(*(JSONArrayHolds(F("route"), code) for code in codes), _connector=Q.OR)
     )

@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from customs.models import TariffRow
-from ehubs.models import Hub
+from customs.models import ClearanceMode, Declaration, TariffRow
+from ehubs.models import Hub, Waybill
 from ehubs.services import hub_operator_group_ensure
 from marketplace import services
 from marketplace.models import BuyerProfile, Listing, Order, SellerProfile
@@ -52,8 +52,11 @@ OWN, OTHER = "own hub", "other hub"
 #          | "403"
 # delete   "yes" | "not found": page and POST redirect, the row stays | "403": the row stays
 # actions  per action of the ModelAdmin (as a superuser has them), POSTed with the object's id:
-#          "applies" | "ignored": offered, but the object is untouched | "not offered": not in
-#          the operator's action list, the object is untouched | "403"
+#          "applies" | "asks first": the action answers a page of its own asking for what it
+#          needs (a question, a reason), naming the object and changing nothing; posting that
+#          page's form applies it | "ignored": offered, but the object is untouched, even when
+#          the request also carries what the action's page would ask for | "not offered": not
+#          in the operator's action list, the object is untouched | "403"
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,32 @@ POLICY: dict[tuple[str, str], Row] = {
         "not found",
         {"export_csv": "ignored", "delete_selected": "ignored"},
     ),
+    # The review queue: the declarations of the operator's hubs, read-only, decided through the
+    # actions (hold and reject ask for the seller's question or the reason first).
+    ("customs.declaration", OWN): Row(
+        "yes",
+        "403",
+        "view only",
+        "403",
+        {"approve": "applies", "hold": "asks first", "reject": "asks first"},
+    ),
+    ("customs.declaration", OTHER): Row(
+        "not found",
+        "403",
+        "not found",
+        "403",
+        {"approve": "ignored", "hold": "ignored", "reject": "ignored"},
+    ),
+    # Clearance modes by hub.
+    ("customs.clearancemode", OWN): Row(
+        "yes", "yes", "saves all", "yes", {"delete_selected": "applies"}
+    ),
+    ("customs.clearancemode", OTHER): Row(
+        "not found", "refused", "not found", "not found", {"delete_selected": "ignored"}
+    ),
+    # Waybills by the hubs of their route, read-only for everyone.
+    ("ehubs.waybill", OWN): Row("yes", "403", "view only", "403"),
+    ("ehubs.waybill", OTHER): Row("not found", "403", "not found", "403"),
     # Corridors by the hub they leave; the network itself is public, view-only for all hubs.
     ("ehubs.corridor", OWN): Row(
         "yes", "yes", "saves all", "403", {"delete_selected": "not offered"}
@@ -206,6 +235,8 @@ def world() -> World:
     paid = payment_take(
         reference="order:1", amount=Decimal("12.50"), currency="EUR", card_number="4242424242424242"
     )
+    own_order = _order(be_buyer, cn, [hgh, lgg])
+    other_order = _order(be_buyer, cn, [hgh, kgl])
     objects: dict[tuple[str, str], Model] = {
         ("marketplace.sellerprofile", OWN): be,
         ("marketplace.sellerprofile", OTHER): cn,
@@ -214,8 +245,19 @@ def world() -> World:
         ("marketplace.buyerprofile", OWN): be_buyer,
         ("marketplace.buyerprofile", OTHER): BuyerFactory.create(country="CN"),
         # Routed through the operator's LGG, and through HGH and KGL only.
-        ("marketplace.order", OWN): _order(be_buyer, cn, [hgh, lgg]),
-        ("marketplace.order", OTHER): _order(be_buyer, cn, [hgh, kgl]),
+        ("marketplace.order", OWN): own_order,
+        ("marketplace.order", OTHER): other_order,
+        # Imported at the operator's LGG; exported at HGH.
+        ("customs.declaration", OWN): _declaration(own_order, lgg, "import"),
+        ("customs.declaration", OTHER): _declaration(other_order, hgh, "export"),
+        ("customs.clearancemode", OWN): ClearanceMode.objects.create(
+            hub=lgg, code="ECOM", name="E-commerce consignment", default_for_import=True
+        ),
+        ("customs.clearancemode", OTHER): ClearanceMode.objects.create(
+            hub=hgh, code="9610", name="Cross-border retail, direct mail", default_for_export=True
+        ),
+        ("ehubs.waybill", OWN): _waybill(own_order, ["HGH", "LGG"]),
+        ("ehubs.waybill", OTHER): _waybill(other_order, ["HGH", "KGL"]),
         ("auth.user", OWN): be.user,
         ("auth.user", OTHER): cn.user,
         ("auth.group", OWN): Group.objects.get(name="Hub operators"),
@@ -276,6 +318,51 @@ def _order(buyer: BuyerProfile, seller: SellerProfile, route: list[Hub]) -> Orde
     )
     order.hubs.set(route)
     return order
+
+
+def _declaration(order: Order, hub: Hub, direction: str) -> Declaration:
+    """A declaration of `order` at `hub`, waiting in the review queue."""
+    now = timezone.now()
+    return Declaration.objects.create(
+        reference=order.reference,
+        hub=hub,
+        direction=direction,
+        mode="ECOM",
+        status=Declaration.Status.REVIEW,
+        currency="EUR",
+        customs_value=Decimal("10.00"),
+        duty=Decimal("0.00"),
+        tax=Decimal("0.50"),
+        seller=order.seller.user,
+        seller_name=order.seller.company_name,
+        seller_country=order.seller.country,
+        seller_verified=False,
+        buyer=order.buyer.user,
+        consignee_name=order.ship_name,
+        consignee_country=order.ship_country,
+        origin_country="CN",
+        destination_country="BE",
+        basis={},
+        order_document={},
+        quoted_on=now.date(),
+        reasons=[{"rule": "unverified_seller", "message": "The seller is not verified."}],
+        submitted_at=now,
+        enqueued_at=now,
+    )
+
+
+def _waybill(order: Order, route: list[str]) -> Waybill:
+    return Waybill.objects.create(
+        reference=order.reference,
+        number=f"EW{order.pk:010d}",
+        route=route,
+        consignee_name=order.ship_name,
+        consignee_country=order.ship_country,
+        goods=[[1, 1]],
+        value=order.goods,
+        currency=order.currency,
+        weight_grams=500,
+    )
 
 
 def _token(user: User) -> TokenProxy:
@@ -419,6 +506,7 @@ def _add_fills(world: World, label: str, scope: str) -> dict[str, Any]:
     hub = world.hubs["LGG" if scope == OWN else "HGH"]
     fills: dict[str, dict[str, Any]] = {
         "customs.tariffrow": {"kind": "tax", "destination": country, "rate_percent": "21"},
+        "customs.clearancemode": {"hub": hub.pk, "code": "POST", "name": "Postal consignment"},
         "ehubs.corridor": {
             "from_hub": hub.pk,
             "to_hub": world.hubs["KGL"].pk,
@@ -461,6 +549,13 @@ def _edits(world: World, label: str, scope: str) -> dict[str, Any]:
         "ehubs.customsunion": {"code": "ZZ"},
         "payments.ratetable": {"base": "USD"},
         "marketplace.order": {"status": "delivered", "ship_city": "Ghent", "total": "0.01"},
+        "customs.declaration": {"status": "cleared", "customs_value": "0.01", "mode": "GEN"},
+        "customs.clearancemode": {
+            "name": "Renamed mode",
+            "auto_clear_limit": "250",
+            "limit_currency": "EUR",
+        },
+        "ehubs.waybill": {"consignee_name": "Someone Else", "value": "0.01"},
     }
     return edits.get(label, {})
 
@@ -486,7 +581,20 @@ def _field_names(edits: dict[str, Any]) -> set[str]:
 # --- Action effects ---------------------------------------------------------------------------
 
 
+# What the page of an action that asks first ("asks first") wants posted back.
+ACTION_FORMS: dict[str, dict[str, str]] = {
+    "hold": {"apply": "yes", "reason": "Which fibre is it made of?"},
+    "reject": {"apply": "yes", "reason": "Counterfeit goods."},
+}
+DECIDED = {"approve": Declaration.Status.CLEARED, "hold": Declaration.Status.HELD,
+           "reject": Declaration.Status.REJECTED}  # fmt: skip
+
+
 def _prepare(action: str, obj: Model, world: World) -> None:
+    if action in DECIDED:
+        # Each decision starts from a declaration waiting in review.
+        Declaration.objects.filter(pk=obj.pk).update(status=Declaration.Status.REVIEW)
+        return
     sellers = SellerProfile.objects.filter(pk=obj.pk)
     if action == "mark_unverified":
         services.sellers_verify(sellers=sellers, by=world.root)
@@ -499,6 +607,8 @@ def _applied(action: str, obj: Model, response: Any) -> bool:
     if action == "delete_selected" or action.startswith("cleanup_"):
         # django-axes' cleanup actions delete expired attempts and logs.
         return fresh is None
+    if action in DECIDED:
+        return isinstance(fresh, Declaration) and fresh.status == DECIDED[action]
     if action == "mark_verified":
         return isinstance(fresh, SellerProfile) and fresh.verified
     if action == "mark_unverified":
@@ -635,10 +745,10 @@ def test_actions(world: World, label: str, scope: str) -> None:
     for action in every_action:
         expected = row.actions.get(action, row.actions.get("*"))
         _prepare(action, obj, world)
-        response = world.operator.post(
-            _url(label, "changelist"),
-            {"action": action, "_selected_action": [obj.pk], "index": "0", "post": "yes"},
-        )
+        data = {"action": action, "_selected_action": [obj.pk], "index": "0", "post": "yes"}
+        if expected != "asks first":
+            data |= ACTION_FORMS.get(action, {})
+        response = world.operator.post(_url(label, "changelist"), data)
         applied = _applied(action, obj, response)
         if expected == "403":
             assert response.status_code == 403 and not applied, action
@@ -646,6 +756,13 @@ def test_actions(world: World, label: str, scope: str) -> None:
         offered = action in model_admin.get_actions(operator_request)
         if expected == "applies":
             assert offered and applied, action
+        elif expected == "asks first":
+            page = response.content.decode() if response.status_code == 200 else ""
+            asks = f'name="_selected_action" value="{obj.pk}"' in page
+            assert offered and asks and not applied, action
+            answer = {"action": action, "_selected_action": [obj.pk], **ACTION_FORMS[action]}
+            response = world.operator.post(_url(label, "changelist"), answer)
+            assert _applied(action, obj, response), action
         elif expected == "ignored":
             assert offered and not applied and response.status_code != 403, action
         else:

@@ -162,6 +162,7 @@ class Declaration(models.Model):
         ]
 
     def __str__(self) -> str:
+        # The hub's code, not its id: this is the declaration's name on admin pages and logs.
         return f"Declaration {self.pk} ({self.get_direction_display().lower()} at {self.hub.code})"
 
     @property
