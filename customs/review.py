@@ -51,6 +51,18 @@ def _who(by: Any) -> str:
     return f" by {actor.get_username()}" if actor is not None else ""
 
 
+def decision_problem(*, decision: str, reason: str) -> str:
+    """Why `decision` cannot be made with `reason` ("" if it can): an unknown decision, or a
+    hold or rejection without a reason. Forms and the API report it before deciding."""
+    if decision not in DECISIONS:
+        return f"Unknown decision {decision!r}: use approve, hold or reject."
+    if decision in (HOLD, REJECT) and not reason.strip():
+        return (
+            "Say what the seller should answer." if decision == HOLD else "Say why it is rejected."
+        )
+    return ""
+
+
 def declaration_decide(
     *, declaration: Declaration, decision: str, reason: str = "", by: Any = None
 ) -> Declaration:
@@ -59,12 +71,9 @@ def declaration_decide(
     and refunded). Raises DeclarationConflict (not_open) once it is cleared or rejected,
     ValueError for an unknown decision or a missing reason."""
     reason = reason.strip()
-    if decision not in DECISIONS:
-        raise ValueError(f"Unknown decision {decision!r}: use approve, hold or reject.")
-    if decision in (HOLD, REJECT) and not reason:
-        raise ValueError(
-            "Say what the seller should answer." if decision == HOLD else "Say why it is rejected."
-        )
+    problem = decision_problem(decision=decision, reason=reason)
+    if problem:
+        raise ValueError(problem)
     with transaction.atomic():
         locked = _locked(declaration)
         if locked.status not in OPEN_STATUSES:

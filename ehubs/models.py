@@ -10,7 +10,8 @@ from django_countries.fields import CountryField
 
 from ewtp.codes import CURRENCY_CHOICES
 
-HUB_CODE_VALIDATOR = RegexValidator(r"^[A-Z0-9]{2,10}$", "Use 2–10 capital letters or digits.")
+HUB_CODE_PATTERN = r"^[A-Z0-9]{2,10}$"
+HUB_CODE_VALIDATOR = RegexValidator(HUB_CODE_PATTERN, "Use 2–10 capital letters or digits.")
 FEE = {"max_digits": 14, "decimal_places": 4, "validators": [MinValueValidator(0)]}
 
 

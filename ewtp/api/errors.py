@@ -10,6 +10,8 @@
   the site's HTML 400 page.
 - 429: `{"detail", "code": "throttled"}` (rate limit) or `"locked_out"` (log-ins), with
   Retry-After.
+- 502: `{"detail": "…", "code": "provider_error"}` from `ProviderFailed`: the payment provider
+  failed and nothing was changed.
 """
 
 from __future__ import annotations
@@ -61,6 +63,16 @@ class Conflict(CodedError):
 
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state."
+
+
+class ProviderFailed(CodedError):
+    """The payment provider failed while the request was being carried out; nothing changed
+    and the request may be sent again: 502. Raised (not returned), so an `Idempotency-Key`
+    does not remember it."""
+
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_detail = "The payment provider failed; nothing was changed."
+    codes = ("provider_error",)
 
 
 class PayloadTooLarge(CodedError):

@@ -78,14 +78,14 @@ class JSONTypedInput(serializers.Serializer):
 
 
 class TextField(serializers.CharField):
-    """A required, trimmed, non-blank string (titles, names). `max_length` counts what was sent,
-    as the schema's maxLength does, not what is left after trimming."""
+    """A required, trimmed, non-blank string (titles, names); with `allow_blank`, an optional
+    note. `max_length` counts what was sent, as the schema's maxLength does, not what is left
+    after trimming (checked before DRF turns an all-whitespace string into "")."""
 
-    def to_internal_value(self, data: Any) -> str:
+    def run_validation(self, data: Any = serializers.empty) -> Any:
         if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
-        value: str = super().to_internal_value(data)
-        return value
+        return super().run_validation(data)
 
 
 class TextFieldExtension(OpenApiSerializerFieldExtension):

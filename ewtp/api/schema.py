@@ -53,6 +53,16 @@ class TooManyRequestsError(serializers.Serializer):
     )
 
 
+def coded_error(name: str, *codes: str) -> type[serializers.Serializer]:
+    """The `{"detail", "code"}` body of one operation's 409 (or 502), with the codes it may
+    answer: a component of its own, so each operation's schema lists exactly its codes."""
+    fields = {
+        "detail": serializers.CharField(help_text="A sentence for people."),
+        "code": serializers.ChoiceField(choices=codes, help_text="For programs."),
+    }
+    return type(name, (serializers.Serializer,), fields)
+
+
 _RESPONSES: dict[int, OpenApiResponse] = {
     400: OpenApiResponse(FieldErrors, description="Invalid input."),
     401: OpenApiResponse(ErrorDetail, description="Not signed in, or a bad token."),

@@ -268,10 +268,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Listings and orders both have a `status`: each choice set gets its own component name.
+    # Listings, orders and declarations all have a `status`: each choice set gets its own
+    # component name.
     "ENUM_NAME_OVERRIDES": {
         "ListingStatusEnum": "marketplace.models.catalogue.Listing.Status",
         "OrderStatusEnum": "marketplace.models.orders.OrderStatus",
+        "DeclarationStatusEnum": "customs.models.declarations.DeclarationStatus",
+        "DeclarationDirectionEnum": "customs.models.declarations.Direction",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

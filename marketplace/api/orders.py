@@ -27,7 +27,7 @@ from ewtp.api.fields import CountryCodeField, CurrencyCodeField, MoneyField, Str
 from ewtp.api.idempotency import CONFLICT_CODES, IDEMPOTENCY_KEY_PARAMETER, idempotent
 from ewtp.api.inputs import JSONTypedInput, TextField
 from ewtp.api.parsers import StrictJSONParser
-from ewtp.api.schema import errors
+from ewtp.api.schema import coded_error, errors
 from ewtp.codes import MAX_DB_INT
 from marketplace.api.permissions import buyer_of
 from marketplace.api.quotes import MAX_LINES, MAX_QUANTITY, ConsignmentQuoteOutput
@@ -131,18 +131,9 @@ class PaymentError(serializers.Serializer):
     code = serializers.ChoiceField(choices=["card_declined", "provider_error"])
 
 
-def _conflict_error(name: str, *codes: str) -> type[serializers.Serializer]:
-    """The 409 body `{"detail", "code"}` of one operation, with the codes it may answer."""
-    fields = {
-        "detail": serializers.CharField(help_text="A sentence for people."),
-        "code": serializers.ChoiceField(choices=codes, help_text="For programs."),
-    }
-    return type(name, (serializers.Serializer,), fields)
-
-
-CheckoutConflict = _conflict_error("CheckoutConflict", "out_of_stock", *CONFLICT_CODES)
-PayConflict = _conflict_error("PayConflict", "not_payable", "order_expired", *CONFLICT_CODES)
-CancelConflict = _conflict_error("CancelConflict", "not_cancellable")
+CheckoutConflict = coded_error("CheckoutConflict", "out_of_stock", *CONFLICT_CODES)
+PayConflict = coded_error("PayConflict", "not_payable", "order_expired", *CONFLICT_CODES)
+CancelConflict = coded_error("CancelConflict", "not_cancellable")
 
 
 def _money(amount: Any, currency: str) -> dict[str, str]:

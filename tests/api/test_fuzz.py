@@ -1,10 +1,11 @@
 """Property-based fuzzing of every API operation from the project's own OpenAPI schema.
 
 Schemathesis generates valid (positive) and invalid (negative) requests for each operation and
-sends them through the WSGI app, as an anonymous client, a seller or a buyer. Whatever it sends,
-the API must answer without a 5xx, with a status code, content type, headers and body the schema
-documents; it must refuse every request the schema forbids, and accept every request the schema
-allows unless the refusal depends on state no schema can state (see `POSITIVE_REFUSALS`).
+sends them through the WSGI app, as an anonymous client, a seller, a buyer or a hub operator.
+Whatever it sends, the API must answer without a 5xx, with a status code, content type, headers
+and body the schema documents; it must refuse every request the schema forbids, and accept
+every request the schema allows unless the refusal depends on state no schema can state (see
+`POSITIVE_REFUSALS`).
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from customs.clearance import declarations_clear
+from customs.models import Declaration
+from ehubs.models import Hub
 from marketplace.checkout import orders_place
 from marketplace.models import Listing
 from marketplace.orders import order_cancel, order_pay
-from tests.factories import BuyerFactory, ListingFactory, SellerFactory
+from tests.factories import BuyerFactory, ListingFactory, SellerFactory, UserFactory
 from tests.marketplace.conftest import reference_data_load
 from tests.trade import ADDRESS, GOOD_CARD
 
@@ -77,12 +81,15 @@ POSITIVE_REFUSALS: dict[str, dict[int, re.Pattern[str]]] = {
         402: re.compile(r"detail|code"),
         502: re.compile(r"detail|code"),
     },
+    # A well-formed hub code may name no hub.
+    "GET /api/v1/declarations/": {400: re.compile(r"hub")},
 }
 
 # 5xx answers an operation documents: the payment provider failing is a 502 the buyer may
 # retry, not a server error (its body says `provider_error`).
 DOCUMENTED_UPSTREAM_ERRORS: dict[str, dict[int, str]] = {
     "POST /api/v1/orders/{id}/pay/": {502: "provider_error"},
+    "POST /api/v1/declarations/{id}/decide/": {502: "provider_error"},
 }
 
 
@@ -120,7 +127,7 @@ CHECKS = [
     positive_data_accepted_unless_state_refuses,
 ]
 # Hypothesis favours the first choices; the seller exercises the most code, so it comes first.
-IDENTITIES = ("seller", "anonymous", "buyer")
+IDENTITIES = ("seller", "anonymous", "buyer", "operator")
 
 
 @pytest.fixture
@@ -160,12 +167,15 @@ def api_data(db: Any) -> Iterator[dict[str, Any]]:
 
 
 ORDER_PATHS = ("/api/v1/orders/{id}/", "/api/v1/orders/{id}/pay/", "/api/v1/orders/{id}/cancel/")
+DECLARATION_PATHS = ("/api/v1/declarations/{id}/", "/api/v1/declarations/{id}/decide/")
 
 
 @pytest.fixture
 def api_orders(api_data: dict[str, Any]) -> dict[str, Any]:
     """`api_data` with the reference data a checkout needs and orders for the order paths: the
-    buyer's unpaid, paid and cancelled orders of the seller's goods, and another buyer's."""
+    buyer's unpaid, paid and cancelled orders of the seller's goods, and another buyer's; the
+    paid order's declarations, screened (in review: the seller is not verified), for the
+    declaration paths; and an operator of both hubs of its route."""
     reference_data_load()
     profiles = api_data["profiles"]
     listing = Listing.objects.get(seller=profiles["seller"], status=Listing.Status.ACTIVE)
@@ -182,8 +192,24 @@ def api_orders(api_data: dict[str, Any]) -> dict[str, Any]:
     ]
     order_pay(order=orders[1], card_number=GOOD_CARD)
     order_cancel(order=orders[2])
+    filed = [d.pk for d in Declaration.objects.filter(reference=orders[1].reference)]
+    declarations_clear(ids=filed)  # what the job would do after the commit
+    operator = UserFactory.create(is_staff=True)
+    for hub in Hub.objects.filter(code__in=["HGH", "LGG"]):
+        hub.operators.add(operator)
     ids = [order.pk for order in orders]
-    return {**api_data, "ids": {**api_data["ids"], **dict.fromkeys(ORDER_PATHS, ids)}}
+    return {
+        **api_data,
+        "headers": {
+            **api_data["headers"],
+            "operator": {"Authorization": f"Token {Token.objects.create(user=operator)}"},
+        },
+        "ids": {
+            **api_data["ids"],
+            **dict.fromkeys(ORDER_PATHS, ids),
+            **dict.fromkeys(DECLARATION_PATHS, filed),
+        },
+    }
 
 
 @schema.parametrize()

@@ -154,8 +154,66 @@ def test_the_schema_links_responses_to_the_requests_that_can_follow(
     assert _links(schema, "/api/v1/hs-codes/", "get", "200") == {
         "GetFirstHsCode": ("v1_hs_codes_retrieve", first_code)
     }
+    by_first = {"id": "$response.body#/results/0/id"}
+    assert _links(schema, "/api/v1/declarations/", "get", "200") == {
+        "GetFirstDeclaration": ("v1_declarations_retrieve", by_first)
+    }
+    assert _links(schema, "/api/v1/declarations/{id}/", "get", "200") == {
+        "DecideDeclaration": ("v1_declarations_decide_create", by_id)
+    }
+    assert _links(schema, "/api/v1/declarations/{id}/decide/", "post", "200") == {
+        "GetDeclaration": ("v1_declarations_retrieve", by_id)
+    }
     # The declarations are moved to the responses, not left on the operations.
     assert "x-ewtp-links" not in yaml.safe_dump(schema)
+
+
+def _component(schema: dict[str, Any], ref: dict[str, str]) -> Any:
+    return schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+
+
+def test_the_schema_documents_the_declarations(api_client: APIClient) -> None:
+    schema = _schema(api_client)
+    components = schema["components"]["schemas"]
+    declarations = schema["paths"]["/api/v1/declarations/"]["get"]
+    decide = schema["paths"]["/api/v1/declarations/{id}/decide/"]["post"]
+
+    assert {p["name"] for p in declarations["parameters"]} == {
+        "status", "direction", "hub", "page", "page_size"
+    }  # fmt: skip
+    output = components["DeclarationOutput"]["properties"]
+    assert set(output) == {
+        "id", "order", "hub", "direction", "mode", "status", "customs_value", "duty", "tax",
+        "reasons",
+    }  # fmt: skip
+    assert output["duty"] == {"$ref": "#/components/schemas/Money"}
+    # Each `status` choice set has a name of its own.
+    assert output["status"] == {"$ref": "#/components/schemas/DeclarationStatusEnum"}
+    assert components["DeclarationStatusEnum"]["enum"] == [
+        "submitted", "cleared", "review", "held", "rejected"
+    ]  # fmt: skip
+    assert "OrderStatusEnum" in components and "ListingStatusEnum" in components
+    assert set(decide["responses"]) == {"200", "400", "401", "403", "404", "409", "429", "502"}
+    conflict = _component(
+        schema, decide["responses"]["409"]["content"]["application/json"]["schema"]
+    )
+    assert _component(schema, conflict["properties"]["code"]["allOf"][0])["enum"] == [
+        "not_open", "idempotency_key_reused", "idempotency_key_in_use"
+    ]  # fmt: skip
+    assert "Idempotency-Key" in {p["name"] for p in decide["parameters"]}
+    assert decide["requestBody"]["required"] is True
+
+
+def test_the_schema_says_a_hold_or_a_rejection_needs_a_reason(api_client: APIClient) -> None:
+    schema = _schema(api_client)
+    approve, reasoned = schema["components"]["schemas"]["DecideInputRequest"]["oneOf"]
+
+    assert _component(schema, approve["properties"]["decision"])["enum"] == ["approve"]
+    assert approve["required"] == ["decision"]
+    assert _component(schema, reasoned["properties"]["decision"])["enum"] == ["hold", "reject"]
+    assert reasoned["required"] == ["decision", "reason"]
+    assert reasoned["properties"]["reason"]["pattern"] == NOT_BLANK_PATTERN
+    assert approve["properties"]["reason"]["maxLength"] == 1000
 
 
 def test_a_link_to_a_missing_operation_or_response_fails_the_schema() -> None:
