@@ -15,6 +15,7 @@ from marketplace.models import Listing, Order
 from marketplace.orders import order_pay
 from marketplace.templatetags.money import format_money
 from tests.browser.conftest import ARTIFACTS
+from tests.customs.clearing import verify
 from tests.factories import PASSWORD
 from tests.trade import DECLINED_CARD, GOOD_CARD, Trade, place, trade_world
 
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def world(transactional_db: Any) -> Trade:
+    # Tests run jobs in-process: clearance runs in the paying request, after its commit.
     return trade_world()
 
 
@@ -61,6 +63,8 @@ def fill_address(page: Page) -> None:
 def test_a_buyer_checks_out_pays_and_follows_the_order(
     live_server: LiveServer, page: Page, world: Trade
 ) -> None:
+    for seller in (world.seller, world.other_seller):
+        verify(seller)  # their declarations clear automatically
     to_checkout(page, live_server, world)
     expect(page.get_by_text("Your cart becomes 2 orders, one per seller")).to_be_visible()
     summary = page.get_by_role("region", name="Total to pay")
@@ -86,12 +90,11 @@ def test_a_buyer_checks_out_pays_and_follows_the_order(
     expect(page.get_by_role("heading", name="Nothing left to pay")).to_be_visible()
     snap(page, "4-paid")
 
-    # The order's page: its timeline (placed, paid, then customs: the sellers are not verified,
-    # so both declarations go to the hubs' officers), its declarations and its total.
+    # The order's page: its timeline (placed, paid, declared, cleared at each hub), its total.
     first = orders[0]
     page.get_by_role("link", name=f"Order {first.pk}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Order {first.pk}")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("In customs review")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cleared by customs")
     timeline = page.get_by_role("region", name="Timeline").locator("li")
     expect(timeline).to_have_count(5)
     expect(timeline.nth(0)).to_contain_text("Awaiting payment")
@@ -99,9 +102,11 @@ def test_a_buyer_checks_out_pays_and_follows_the_order(
     expect(timeline.nth(1)).to_contain_text("Paid")
     expect(timeline.nth(1)).to_contain_text("Payment captured")
     expect(timeline.nth(2)).to_contain_text("Customs declarations filed")
+    expect(timeline.nth(3)).to_contain_text("Export declaration at HGH cleared by customs")
+    expect(timeline.nth(4)).to_contain_text("Cleared by customs")
+    expect(timeline.nth(4)).to_contain_text("Import declaration at LGG cleared by customs")
     customs = page.get_by_role("region", name="Customs")
-    expect(customs.get_by_text("Being reviewed by the hub's customs officers")).to_have_count(2)
-    expect(customs).not_to_contain_text("verified")
+    expect(customs.get_by_text("Cleared", exact=True)).to_have_count(2)
     money = page.get_by_role("region", name="Money")
     expect(money).to_contain_text(format_money(first.total, "EUR"))
     expect(page.get_by_role("region", name="Shipping address")).to_contain_text("1000 Brussels")
@@ -140,7 +145,7 @@ def test_a_declined_card_is_shown_as_declined(
     snap(page, "8-declined")
 
 
-def test_the_seller_sees_the_paid_order_in_incoming_orders(
+def test_the_seller_sees_the_paid_order_in_review_in_incoming_orders(
     live_server: LiveServer, page: Page, world: Trade
 ) -> None:
     paid, unpaid = (
@@ -155,6 +160,7 @@ def test_the_seller_sees_the_paid_order_in_incoming_orders(
     page.get_by_role("main").get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Incoming orders")).to_be_visible()
     expect(page.get_by_text("2 orders.")).to_be_visible()
+    # An unverified seller: the paid order's declarations went to the hubs' review queues.
     page.get_by_label("Status").select_option(label="In customs review")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_text("1 order with the status “In customs review”.")).to_be_visible()
