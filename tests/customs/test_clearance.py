@@ -613,8 +613,9 @@ def test_rejecting_a_declaration_refunds_the_order_and_withdraws_the_other(
     last_status, note = timeline(order)[-1]
     assert last_status == S.REFUNDED
     assert note == (
-        "Customs rejected the import declaration at LGG: Rejected by hub-officer: Counterfeit "
-        "goods. The payment was refunded in full and the goods released."
+        # The officer's reason as written; their username stays off the buyer's timeline.
+        "Customs rejected the import declaration at LGG: Counterfeit goods. The payment was "
+        "refunded in full and the goods released."
     )
     assert exported.reasons[0]["message"] == (
         "Withdrawn: the import declaration at LGG was rejected."
