@@ -138,7 +138,8 @@ def _broker_forget(queue: str) -> None:
             if json.loads(raw)[-1] == queue:  # [message, exchange, routing key]
                 client.hdel(channel.unacked_key, tag)
                 client.zrem(channel.unacked_index_key, tag)
-        client.delete(channel.keyprefix_queue % queue)
+        # Its binding tables (Celery names the queue's exchange after it).
+        client.delete(channel.keyprefix_queue % queue, channel.keyprefix_binding_permanent % queue)
 
 
 def _paid_orders(world: Trade, hub: Hub, count: int) -> list[Order]:
