@@ -421,7 +421,9 @@ def declarations_sweep(*, now: datetime | None = None, older_than: timedelta | N
     """Send again to clearance every declaration left `submitted` since `older_than` ago (its
     job's message was lost, or its worker died); returns how many were sent."""
     now = now or timezone.now()
-    cutoff = now - (older_than or timedelta(seconds=settings.EWTP_CLEARANCE_SWEEP_AFTER_SECONDS))
+    if older_than is None:
+        older_than = timedelta(seconds=settings.EWTP_CLEARANCE_SWEEP_AFTER_SECONDS)
+    cutoff = now - older_than
     with transaction.atomic():
         stranded = list(
             Declaration.objects.select_for_update(skip_locked=True, of=("self",))
