@@ -180,8 +180,10 @@ def declarations_clear(*, ids: Sequence[int], now: datetime | None = None) -> in
     cleared by another job; returns how many this call decided."""
     now = now or timezone.now()
     with transaction.atomic():
+        # of=self: locking the joined hub row too would make every other job of the hub skip
+        # all its declarations while this one runs.
         claimed = list(
-            Declaration.objects.select_for_update(skip_locked=True)
+            Declaration.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=list(ids), status=S.SUBMITTED)
             .select_related("hub")
             .prefetch_related("lines")
@@ -402,7 +404,7 @@ def declarations_sweep(*, now: datetime | None = None, older_than: timedelta | N
     cutoff = now - (older_than or timedelta(seconds=settings.EWTP_CLEARANCE_SWEEP_AFTER_SECONDS))
     with transaction.atomic():
         stranded = list(
-            Declaration.objects.select_for_update(skip_locked=True)
+            Declaration.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=S.SUBMITTED, enqueued_at__lt=cutoff)
             .select_related("hub")
             .order_by("enqueued_at", "pk")[: settings.EWTP_CLEARANCE_SWEEP_LIMIT]
