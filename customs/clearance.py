@@ -390,6 +390,9 @@ def _requote(d: Declaration, day: _Day) -> Requote:
     return Requote(duty=duty, tax=tax)
 
 
+DISTINCT_UPDATES = 10
+
+
 def _decisions_write(decided: list[tuple[Declaration, Screening]], now: datetime) -> None:
     alike: dict[tuple[bool, tuple[Reason, ...]], list[Declaration]] = defaultdict(list)
     for d, screening in decided:
@@ -399,11 +402,12 @@ def _decisions_write(decided: list[tuple[Declaration, Screening]], now: datetime
         alike[(screening.cleared, screening.reasons)].append(d)
     # The rows are locked by this transaction: no other job changes them before the commit.
     # Declarations given the same decision (every automatic clearance of the batch) take one
-    # UPDATE … WHERE id IN (…); the others one bulk_update, whose CASE per row and field costs
-    # far more to build than to run.
+    # UPDATE … WHERE id IN (…). Past DISTINCT_UPDATES decisions, those that no other declaration
+    # shares go in one bulk_update instead, whose CASE per row and field costs more to build
+    # than to run.
     singles: list[Declaration] = []
     for same in alike.values():
-        if len(same) == 1:
+        if len(same) == 1 and len(alike) > DISTINCT_UPDATES:
             singles.extend(same)
             continue
         first = same[0]
