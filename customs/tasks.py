@@ -9,7 +9,10 @@ stays `submitted` and the sweeper sends it again.
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from celery import Task, shared_task
@@ -48,7 +51,25 @@ class ClearanceTask(Task):
 )
 def declarations_clear(ids: list[int]) -> int:
     """Screen and decide these declarations (those still submitted); returns how many."""
-    return clearance.declarations_clear(ids=[int(i) for i in ids])
+    with collector_paused():
+        return clearance.declarations_clear(ids=[int(i) for i in ids])
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: the collector is enabled again (if it was) after.
+
+    A batch allocates some 10^5 objects and frees nearly all of them by reference counting when
+    it returns; collections during it walk them, and the reference data, for next to nothing
+    (about a sixth of a worker's CPU). What cyclic garbage it leaves is collected after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @shared_task(name="customs.tasks.declarations_sweep")

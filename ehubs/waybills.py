@@ -40,8 +40,3 @@ def waybill_issue(
             )
     except IntegrityError:
         return Waybill.objects.get(reference=reference)
-
-
-def waybills_of(references: Iterable[str]) -> dict[str, Waybill]:
-    """The waybills of these consignments, by reference."""
-    return {w.reference: w for w in Waybill.objects.filter(reference__in=list(references))}

@@ -55,8 +55,12 @@ def orders_customs_update(*, declarations: Sequence[Declaration]) -> None:
             by_order[d.order_id].append(d)
     if not by_order:
         return
+    # The id and status are all this reads of an order (a rejection reads the rest itself).
     orders = list(
-        Order.objects.select_for_update(of=("self",)).filter(pk__in=list(by_order)).order_by("pk")
+        Order.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(by_order))
+        .only("id", "status")
+        .order_by("pk")
     )
     statuses = declaration_statuses(references=[o.reference for o in orders])
     moves: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -78,7 +82,8 @@ def orders_customs_update(*, declarations: Sequence[Declaration]) -> None:
             rejected = next(
                 (d for d in by_order[order.pk] if d.status == D.REJECTED), None
             ) or _rejected_of(order)
-            order_customs_reject(order=order, declaration=rejected)
+            # Locked above (id and status only); read whole for the refund.
+            order_customs_reject(order=Order.objects.get(pk=order.pk), declaration=rejected)
             continue
         for d in by_order[order.pk]:
             events.append(OrderEvent(order=order, at=now, status=target, note=_decision_note(d)))

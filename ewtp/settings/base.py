@@ -295,6 +295,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# Celery's Django fixup closes the database connection before and after every task unless this
+# is set: a new connection for every job. With it, ewtp.celery closes a worker's connection as
+# Django does after a request (past CONN_MAX_AGE, or unusable after an error); Celery itself
+# then closes it only every 1,000 jobs.
+CELERY_DB_REUSE_MAX = 1000
 # Tasks of no hub run on Celery's default queue; clearance jobs on their hub's (customs.<HUB>).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # An unacknowledged message is handed to another worker after the visibility timeout: it must
