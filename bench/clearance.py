@@ -182,7 +182,7 @@ def declarations_by_hub(sets: Sets, name: str) -> dict[str, list[int]]:
     return by_hub
 
 
-def clear_run(sets: Sets, name: str, workers: int, batch: int, log: Path) -> dict[str, float]:
+def clear_run(sets: Sets, name: str, workers: int, batch: int, log: Path) -> dict[str, Any]:
     """Send the set's declarations to the hubs' queues, in jobs of `batch`, and time `workers`
     fresh workers clearing them all."""
     from django.test.utils import override_settings
@@ -200,9 +200,11 @@ def clear_run(sets: Sets, name: str, workers: int, batch: int, log: Path) -> dic
             clearance_enqueue(by_hub)
         sent = time.perf_counter() - t0
         left, last_change, last_left = count, time.perf_counter(), count
+        states: dict[str, int] = {}
         while left:
             time.sleep(0.05)
             left = _submitted(low, high)
+            _states_sample(states)
             now = time.perf_counter()
             if left != last_left:
                 last_change, last_left = now, left
@@ -224,7 +226,41 @@ def clear_run(sets: Sets, name: str, workers: int, batch: int, log: Path) -> dic
         # CPU per declaration, in ms: the workers' Python, PostgreSQL's backends.
         "worker_ms": _cpu_used(before["workers"], after["workers"]) / count * 1000,
         "postgres_ms": _cpu_used(before["postgres"], after["postgres"]) / count * 1000,
+        "states": states,
     }
+
+
+# What a worker's database session is doing, as pg_stat_activity shows it.
+STATES = {
+    "python": "the worker's Python, in a job's transaction",
+    "postgres": "PostgreSQL running a statement",
+    "lock": "waiting for a row lock",
+    "commit": "waiting for the WAL at commit",
+    "between": "between jobs (Python outside a transaction, the broker)",
+}
+
+
+def _states_sample(states: dict[str, int]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        for state, wait_type, wait in cur.fetchall():
+            if state == "idle in transaction":
+                what = "python"
+            elif state != "active":
+                what = "between"
+            elif wait_type == "Lock":
+                what = "lock"
+            elif wait_type in ("IO", "LWLock") and str(wait).startswith("WAL"):
+                what = "commit"
+            else:
+                what = "postgres"
+            states[what] = states.get(what, 0) + 1
 
 
 def profile_run(sets: Sets, name: str, batch: int, *, cprofile: bool) -> None:
@@ -404,6 +440,14 @@ def main() -> int:
     print(f"  workers: celery worker -Q {QUEUES} --concurrency 1, each a process; batch {batch}")
     print(line("1 worker ", one))
     print(line("2 workers", two))
+    for label, run in (("1 worker", one), ("2 workers", two)):
+        seen = sum(run["states"].values()) or 1
+        print(
+            f"    {label}, the workers' database sessions, sampled every 50 ms: "
+            + ", ".join(
+                f"{run['states'].get(key, 0) / seen:.0%} {what}" for key, what in STATES.items()
+            )
+        )
     print(f"  scaling 1 → 2 workers: × {two['rate'] / one['rate']:.2f}")
     print(line("baseline, batch 1, 2 workers", single))
     print(f"  batching ({batch}) / one per job: × {two['rate'] / single['rate']:.1f}")
