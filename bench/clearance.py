@@ -9,8 +9,11 @@ then (on a second set of 10,000 orders) two worker processes, each
 enqueue to the moment the database shows no declaration of its set still submitted, then
 checked: every declaration screened once and cleared, every order cleared with one timeline line
 per decision, the ledger balanced. Baseline in the same run: a sample cleared one declaration per
-job (batch size 1) by the same two workers. Target: >= 1,400 declarations/s with 2 workers.
-See docs/performance.md.
+job (batch size 1) by the same two workers. Beside the rates: CPU per declaration of the workers
+and of PostgreSQL's backends (from /proc), and what the workers' database sessions were doing
+(pg_stat_activity, sampled). Target: >= 1,400 declarations/s with 2 workers.
+--profile-only clears one set in this process, job after job, with the time spent in SQL
+(--cprofile adds the top functions). See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -377,6 +380,15 @@ def verify(sets: Sets, name: str) -> None:
         raise SystemExit(f"{name}: wrong result: " + "; ".join(problems))
 
 
+def database_drop(admin_dsn: str, name: str) -> None:
+    from django.db import connections
+
+    from bench import checkout_world
+
+    connections.close_all()
+    checkout_world.database_drop(admin_dsn, name)
+
+
 def machine_load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
@@ -406,6 +418,8 @@ def main() -> int:
         work = Path(tempfile.mkdtemp(prefix="ewtp-bench-clearance-"))
         sets = world_create(work, ADMIN_DSN, DB_NAME, {"profile": orders})
         profile_run(sets, "profile", batch, cprofile=args.cprofile)
+        if not args.keep_db:
+            database_drop(ADMIN_DSN, DB_NAME)
         return 0
     t0 = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="ewtp-bench-clearance-"))
@@ -460,11 +474,6 @@ def main() -> int:
     )
     print("  every run checked: each declaration screened once and cleared, each order cleared")
     if not args.keep_db:
-        from django.db import connections
-
-        from bench.checkout_world import database_drop
-
-        connections.close_all()
         database_drop(ADMIN_DSN, DB_NAME)
     failed = two["rate"] < TARGET
     print(f"target (≥ {TARGET:,.0f}/s with 2 workers): " + ("MISSED" if failed else "met"))
