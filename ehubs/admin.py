@@ -14,13 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from ehubs.models import Corridor, CustomsUnion, CustomsUnionMember, Hub, HubCountry, Waybill
 from ehubs.selectors import operator_hubs, waybills_operated
+from ewtp.admin_scope import OutOfScopeNotFound
 from payments.money import money_format
 
 
@@ -102,7 +102,7 @@ class CustomsUnionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Waybill)
-class WaybillAdmin(admin.ModelAdmin):
+class WaybillAdmin(OutOfScopeNotFound, admin.ModelAdmin):
     list_display = ["number", "reference", "route_shown", "consignee", "value_shown", "issued_at"]
     search_fields = ["=number", "=reference", "consignee_name"]
     search_help_text = "A waybill number, an order reference (order:42) or a consignee's name."
@@ -130,21 +130,6 @@ class WaybillAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Waybill | None = None) -> bool:
         return False
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # Django refuses a POST (403) before looking the waybill up; one outside the user's
-        # hubs is "not found" to every method, as on the other pages.
-        if request.method == "POST" and self.get_object(request, unquote(object_id)) is None:
-            return self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
-                request, self.opts, object_id
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="route")
     def route_shown(self, waybill: Waybill) -> str:

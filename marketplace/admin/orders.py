@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from ewtp.admin_scope import OutOfScopeNotFound
 from marketplace import selectors
 from marketplace.models import Order, OrderEvent, OrderLine
 from marketplace.orders import OrderConflict, order_cancel
@@ -78,7 +78,7 @@ class OrderEventInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(_ReadOnly, admin.ModelAdmin):
+class OrderAdmin(OutOfScopeNotFound, _ReadOnly, admin.ModelAdmin):
     list_display = ("id", "buyer_shown", "seller_shown", "status", "total_shown", "created")
     list_display_links = ("id",)
     list_filter = ("status", ("hubs", admin.RelatedOnlyFieldListFilter), "created")
@@ -148,22 +148,6 @@ class OrderAdmin(_ReadOnly, admin.ModelAdmin):
         if order_id is not None:
             found = found | queryset.filter(pk=order_id)
         return found, may_have_duplicates
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # Django answers a POST before looking the order up (403, as nobody may change one); an
-        # order outside the user's hubs is "not found" to every method, as on the other pages.
-        if request.method == "POST" and self.get_object(request, unquote(object_id)) is None:
-            # Django's own "doesn't exist" message and redirect, as its GET answers.
-            return self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
-                request, self.opts, object_id
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
 
     # --- Superusers' action ---------------------------------------------------------------
 
