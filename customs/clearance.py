@@ -27,6 +27,7 @@ from customs.landed_cost import Consignment, QuoteLine, QuoteRefused, quote_cons
 from customs.models import ClearanceMode, Declaration, DeclarationEvent, DeclarationLine
 from customs.modes import clearance_modes_default
 from customs.screening import (
+    RULES,
     Document,
     Facts,
     Reason,
@@ -464,8 +465,6 @@ def _screening_note(screening: Screening) -> str:
 
 
 def _reason_label(reason: Reason) -> str:
-    from customs.screening import RULES
-
     return RULES.get(reason.rule, reason.rule)
 
 
