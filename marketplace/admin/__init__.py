@@ -1,5 +1,6 @@
 """Operator screens of the marketplace: sellers, buyers, listings and users (catalogue), orders
-with their money trail (orders). Importing the package registers them with admin.site."""
+with their money trail (orders), each hub's dashboard (dashboard, linked from the admin's index).
+Importing the package registers them with admin.site."""
 
 from __future__ import annotations
 
@@ -10,5 +11,7 @@ from marketplace.admin import catalogue, orders
 admin.site.site_header = "eWTP Marketplace administration"
 admin.site.site_title = "eWTP Marketplace admin"
 admin.site.index_title = "Operations"
+# The index adds the user's hub dashboards above the models.
+admin.site.index_template = "admin/index_with_dashboards.html"
 
 __all__ = ["catalogue", "orders"]
