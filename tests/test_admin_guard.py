@@ -24,6 +24,7 @@ def assert_bad_request(response: object) -> None:
         ("admin:marketplace_listing_changelist", {"status": "\x00"}),
         ("admin:marketplace_listing_changelist", {"price_currency": "\x00"}),
         ("admin:customs_tariffrow_changelist", {"destination": "\x00"}),
+        ("admin-hub-dashboards", {"days": "\x00"}),
         ("admin:marketplace_sellerprofile_changelist", {"payout_currency": "a\x00"}),
         (
             "admin:autocomplete",
