@@ -14,6 +14,8 @@ HEIGHT = 280
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 52
 MAX_X_LABELS = 12
 BAR_FILL = 0.7  # the share of its slot a bar fills
+MAX_BAR_WIDTH = 56  # a week's bars stay bars, not blocks
+MIN_SLOT_FOR_VALUES = 20  # slots narrower than this get no value written above their bar
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,15 @@ class Bar:
     width: float
     height: float
     title: str
+    value: str  # written above a bar that is not zero, when there is room
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+    @property
+    def value_y(self) -> float:
+        return round(self.y - 5, 2)
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,7 @@ class BarChart:
     x_labels: tuple[Tick, ...]
     x_title: str
     y_title: str
+    show_values: bool
 
     @property
     def y_label_x(self) -> int:
@@ -99,16 +111,18 @@ def bar_chart(points: Sequence[Point], *, x_title: str, y_title: str) -> BarChar
     step = tick_step(largest)
     top_value = max(step * math.ceil(largest / step), step)
     slot = plot_w / max(len(points), 1)
+    width = min(slot * BAR_FILL, MAX_BAR_WIDTH)
     bars = []
     for n, point in enumerate(points):
         height = plot_h * point.value / top_value
         bars.append(
             Bar(
-                x=round(LEFT + slot * n + slot * (1 - BAR_FILL) / 2, 2),
+                x=round(LEFT + slot * n + (slot - width) / 2, 2),
                 y=round(bottom - height, 2),
-                width=round(slot * BAR_FILL, 2),
+                width=round(width, 2),
                 height=round(height, 2),
                 title=point.title,
+                value=f"{point.value:,}" if point.value else "",
             )
         )
     y_ticks = tuple(
@@ -133,4 +147,5 @@ def bar_chart(points: Sequence[Point], *, x_title: str, y_title: str) -> BarChar
         x_labels=x_labels,
         x_title=x_title,
         y_title=y_title,
+        show_values=slot >= MIN_SLOT_FOR_VALUES,
     )

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
@@ -28,9 +29,11 @@ from marketplace.admin.charts import BarChart, Point, bar_chart
 from marketplace.dashboard import (
     DEFAULT_PERIOD,
     PERIODS,
+    Collected,
     Durations,
     HubDashboard,
     OrdersPerDay,
+    Released,
     hub_dashboard,
     period_days,
     period_ending,
@@ -77,26 +80,8 @@ def dashboard_hub(request: HttpRequest, code: str) -> HttpResponse:
         "orders_chart": orders_chart(figures.orders),
         "clearance_rows": clearance_rows(figures),
         "queue": queue_context(figures),
-        "collected": [
-            {
-                "currency": c.currency,
-                "duty_period": money_format(c.duty_period, c.currency),
-                "tax_period": money_format(c.tax_period, c.currency),
-                "duty_all": money_format(c.duty_all, c.currency),
-                "tax_all": money_format(c.tax_all, c.currency),
-            }
-            for c in figures.collected
-        ],
-        "released": [
-            {
-                "currency": r.currency,
-                "sellers_period": money_format(r.sellers_period, r.currency),
-                "sellers_all": money_format(r.sellers_all, r.currency),
-                "fees_period": money_format(r.fees_period, r.currency),
-                "fees_all": money_format(r.fees_all, r.currency),
-            }
-            for r in figures.payouts.released
-        ],
+        "collected": [_amounts(c) for c in figures.collected],
+        "released": [_amounts(r) for r in figures.payouts.released],
     }
     return TemplateResponse(request, "admin/hub_dashboard/hub.html", context)
 
@@ -178,6 +163,15 @@ def duration_label(seconds: float | None) -> str:
         return f"{hrs} h {mins} min" if mins else f"{hrs} h"
     whole_days = f"{days} day{'s' if days != 1 else ''}"
     return f"{whole_days} {hrs} h" if hrs else whole_days
+
+
+def _amounts(row: Collected | Released) -> dict[str, str]:
+    """A row of amounts in one currency, formatted; "—" where there is none."""
+    shown = {"currency": row.currency}
+    for name, value in vars(row).items():
+        if isinstance(value, Decimal):
+            shown[name] = money_format(value, row.currency) if value else "—"
+    return shown
 
 
 def _orders(count: int) -> str:

@@ -353,12 +353,21 @@ def test_bars_are_as_tall_as_their_values_on_a_round_axis() -> None:
     assert chart.bars[0].x < chart.bars[1].x < chart.bars[2].x < chart.right
 
 
-def test_ninety_days_get_at_most_twelve_labels_under_the_axis() -> None:
+def test_ninety_days_get_at_most_twelve_labels_and_no_values_written_over_bars() -> None:
     points = [Point(label=f"d{n}", title="", value=1) for n in range(90)]
     chart = bar_chart(points, x_title="Day", y_title="Orders")
     assert len(chart.bars) == 90
     assert 6 <= len(chart.x_labels) <= 12
     assert chart.x_labels[0].label == "d0"
+    assert not chart.show_values
+
+
+def test_a_weeks_bars_are_capped_in_width_and_carry_their_values() -> None:
+    points = [Point(label=f"d{n}", title="", value=n % 3) for n in range(7)]
+    chart = bar_chart(points, x_title="Day", y_title="Orders")
+    assert chart.show_values
+    assert all(bar.width <= 56 for bar in chart.bars)
+    assert [bar.value for bar in chart.bars] == ["", "1", "2", "", "1", "2", ""]
 
 
 @pytest.mark.parametrize(
@@ -410,11 +419,13 @@ def test_an_operator_sees_their_hubs_figures(world: DashboardWorld, people: Peop
     assert f"EUR {' '.join(amounts)}" in collected
     payouts = section(response, "payouts-heading")
     net1, fee1 = _net_and_fee(o["o1"])
-    _, fee2 = _net_and_fee(o["o2"])
+    net2, fee2 = _net_and_fee(o["o2"])
     assert "2 in the last 30 days, 2 in all" in payouts
     eur = [money_format(net1, "EUR"), money_format(fee1 + fee2, "EUR")] * 2
     assert f"EUR {' '.join(eur)}" in payouts
-    assert "CNY CNY " in payouts  # the seller paid in CNY, the fee in EUR
+    # o2's seller is paid in CNY, its fee is in EUR: no fee in CNY.
+    cny = money_format((net2 * CNY_PER_EUR).quantize(Decimal("0.01")), "CNY")
+    assert f"CNY {cny} — {cny} —" in payouts
 
 
 def test_another_hubs_dashboard_is_not_found(people: People) -> None:
