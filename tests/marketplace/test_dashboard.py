@@ -35,6 +35,8 @@ from marketplace.dashboard import (
     period_days,
     period_ending,
 )
+from marketplace.models import Order
+from marketplace.orders import order_event
 from payments.money import money_format
 from tests.factories import UserFactory
 from tests.marketplace.dashboard_world import CNY_PER_EUR, FEE_RATE, DashboardWorld, dashboard_world
@@ -206,6 +208,15 @@ def test_orders_never_paid_or_routed_elsewhere_are_not_counted(world: DashboardW
     # o9 goes HGH → KGL: counted at those hubs, not at LGG.
     assert hub_orders_per_day(hub=world.kgl, period=last(30)).total == 1
     assert hub_orders_per_day(hub=world.hgh, period=last(30)).total == 8
+
+
+def test_a_cancelled_order_counts_when_its_timeline_says_it_was_paid(
+    world: DashboardWorld,
+) -> None:
+    cancelled = world.orders["o7"]  # cancelled before payment, 4 days ago: not counted
+    assert hub_orders_per_day(hub=world.lgg, period=last(30)).total == 7
+    order_event(order=cancelled, status=Order.Status.PAID, note="Payment captured.")
+    assert hub_orders_per_day(hub=world.lgg, period=last(30)).total == 8
 
 
 def test_a_longer_period_counts_older_orders(world: DashboardWorld) -> None:
