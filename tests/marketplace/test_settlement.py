@@ -47,7 +47,8 @@ def test_a_delivered_order_is_settled_and_its_escrow_emptied(trade: Trade) -> No
     assert (summary.settled, summary.payouts, summary.problems) == (1, 1, {})
     order.refresh_from_db()
     assert order.status == Order.Status.SETTLED
-    assert order.events.last().note.startswith("Settled: the money held in escrow was paid")
+    last = order.events.order_by("at", "pk").last()
+    assert last is not None and last.note.startswith("Settled: the money held in escrow was paid")
     trail = money_trail(reference=order.reference)
     assert trail.balanced and trail.in_escrow == 0
     settlement = Settlement.objects.get(reference=order.reference)
