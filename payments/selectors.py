@@ -3,7 +3,9 @@ the ledger's balances, an order's money trail, payments."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
@@ -228,3 +230,89 @@ def seller_payables_open() -> dict[tuple[str, str], Decimal]:
         for row in rows
     }
     return {key: total for key, total in found.items() if total != 0}
+
+
+# --- Payouts, as their seller and the hubs read them ------------------------------------------
+
+
+def payouts_of_seller(*, seller: int) -> QuerySet[Payout]:
+    """The payouts of one seller (the marketplace's seller profile id), newest first."""
+    return Payout.objects.filter(seller=seller).order_by("-created", "-id")
+
+
+def payout_settlements(*, payouts: Iterable[int]) -> dict[int, list[Settlement]]:
+    """The settlements of each of `payouts` (ids), oldest first, by payout id."""
+    ids = list(payouts)
+    found: dict[int, list[Settlement]] = {pk: [] for pk in ids}
+    for settlement in Settlement.objects.filter(payout_id__in=ids).order_by("id"):
+        found[settlement.payout_id].append(settlement)
+    return found
+
+
+def settlement_of(*, reference: str) -> Settlement | None:
+    """How `reference` was settled (with its payout), or None while it is not."""
+    return Settlement.objects.filter(reference=reference).select_related("payout").first()
+
+
+HUB_ACCOUNT_ENTRIES = 10
+
+
+@dataclass(frozen=True)
+class HubAccountLine:
+    """One posting on a hub's account: `amount` as the account's owner reads it (a credit, what
+    the hub owes the authority or the carriers, is positive)."""
+
+    at: datetime
+    entry: int
+    kind: str
+    reference: str
+    account: str
+    currency: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class HubAccounts:
+    """A hub's customs and logistics accounts: what each owes per currency (a credit balance
+    shown positive), by account code, and the latest postings on any of them, newest first."""
+
+    owed: dict[str, dict[str, Decimal]]
+    latest: list[HubAccountLine]
+
+
+def hub_accounts(*, hub: str, latest: int = HUB_ACCOUNT_ENTRIES) -> HubAccounts:
+    """The duty, tax and logistics accounts of the hub whose code is `hub`."""
+    codes = [
+        ledger.hub_duty_account(hub),
+        ledger.hub_tax_account(hub),
+        ledger.hub_logistics_account(hub),
+    ]
+    rows = (
+        Posting.objects.filter(account__code__in=codes)
+        .values("account__code", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("account__code", "currency")
+    )
+    owed: dict[str, dict[str, Decimal]] = {code: {} for code in codes}
+    for row in rows:
+        owed[row["account__code"]][row["currency"]] = -_exact(row["total"], row["currency"])
+    postings = (
+        Posting.objects.filter(account__code__in=codes)
+        .select_related("entry", "account")
+        .order_by("-entry_id", "-id")[:latest]
+    )
+    return HubAccounts(
+        owed=owed,
+        latest=[
+            HubAccountLine(
+                at=p.entry.created,
+                entry=p.entry_id,
+                kind=p.entry.get_kind_display(),
+                reference=p.entry.reference,
+                account=p.account.code,
+                currency=p.currency,
+                amount=-p.amount,
+            )
+            for p in postings
+        ],
+    )
