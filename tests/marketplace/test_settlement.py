@@ -15,7 +15,7 @@ from marketplace.settlement import orders_settle
 from payments.models import Payout, Settlement
 from payments.money import money_format, quantize
 from payments.selectors import account_balances, money_trail, trial_balance
-from tests.customs.clearing import clear, paid_order, verify
+from tests.customs.clearing import clear, delivered, paid_order, verify
 from tests.trade import Trade, trade_world
 
 pytestmark = pytest.mark.django_db
@@ -28,17 +28,6 @@ def trade() -> Trade:
     verify(world.seller)
     verify(world.other_seller)
     return world
-
-
-def delivered(trade: Trade, lines: list[tuple[object, int]] | None = None) -> Order:
-    """A paid order, cleared by customs and delivered to the buyer."""
-    order = paid_order(trade, lines)  # type: ignore[arg-type]
-    clear(order)
-    order.refresh_from_db()
-    assert order.status == Order.Status.CLEARED
-    Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)
-    order.refresh_from_db()
-    return order
 
 
 def test_a_delivered_order_is_settled_and_its_escrow_emptied(trade: Trade) -> None:
