@@ -43,7 +43,7 @@ S = Order.Status
 CHUNK = 25  # orders a transaction: a run is some eighty transactions, and a kill lands in one
 PAYOUT_CURRENCIES = ("CNY", "EUR", "GBP", "USD")  # one seller each; the buyer pays in EUR
 TEMPLATES_PER_SELLER = 2  # orders placed, paid, cleared and delivered for real
-COPIES = 249  # of each template, in SQL: 8 × 250 = 2,000 delivered orders
+COPIES = 187  # of each template, in SQL: 8 × 188 = 1,504 delivered orders
 LIMIT = 400  # orders `manage.py settle --limit` settles beside a worker
 STEP_SECONDS = 30
 
