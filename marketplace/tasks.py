@@ -1,13 +1,28 @@
-"""Celery tasks of the marketplace: thin callers of `marketplace.orders`."""
+"""Celery tasks of the marketplace: thin callers of `marketplace.orders` and
+`marketplace.settlement`."""
 
 from __future__ import annotations
+
+import logging
 
 from celery import shared_task
 
 from marketplace.orders import orders_expire as orders_expire_service
+from marketplace.settlement import orders_settle as orders_settle_service
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="marketplace.tasks.orders_expire")
 def orders_expire() -> int:
     """Beat, every minute: unpaid orders past their time give their stock back."""
     return orders_expire_service()
+
+
+@shared_task(name="marketplace.tasks.orders_settle", acks_late=True, reject_on_worker_lost=True)
+def orders_settle() -> int:
+    """Beat, every EWTP_SETTLEMENT_EVERY_SECONDS: settle every delivered order. Each chunk
+    commits whole or not at all, so a killed worker's run is simply finished by the next."""
+    summary = orders_settle_service()
+    log.info("Settlement: %s", summary)
+    return summary.settled

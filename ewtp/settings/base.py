@@ -323,6 +323,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "orders-expire": {"task": "marketplace.tasks.orders_expire", "schedule": 60.0},
     # Declarations left submitted (a lost message, a dead worker) go to clearance again.
     "declarations-sweep": {"task": "customs.tasks.declarations_sweep", "schedule": 60.0},
+    # Delivered orders: escrow released to sellers, customs and carriers; sellers paid out.
+    "orders-settle": {
+        "task": "marketplace.tasks.orders_settle",
+        "schedule": float(env.int("EWTP_SETTLEMENT_EVERY_SECONDS", default=300)),
+    },
     "idempotency-keys-purge": {
         "task": "ewtp.api.tasks.idempotency_keys_purge",
         "schedule": timedelta(hours=1),
@@ -337,6 +342,10 @@ EWTP_CLEARANCE_SWEEP_LIMIT = env.int("EWTP_CLEARANCE_SWEEP_LIMIT", default=5000)
 
 # Checkout: an unpaid order holds its stock this many minutes, then expires.
 ORDER_PAYMENT_MINUTES = env.int("EWTP_ORDER_PAYMENT_MINUTES", default=30)
+
+# Settlement: delivered orders settled per transaction (one commit each; a killed process loses
+# at most one such batch, which the next run settles).
+EWTP_SETTLEMENT_CHUNK = env.int("EWTP_SETTLEMENT_CHUNK", default=500)
 
 LOGGING = {
     "version": 1,
