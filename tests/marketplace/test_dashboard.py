@@ -576,3 +576,32 @@ def test_the_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         response = people.lgg.get(page_url("LGG"), {"days": "90"})
     assert response.status_code == 200
+
+
+# --- With the real settlement ----------------------------------------------------------------
+
+
+def test_settled_orders_show_the_settlements_own_entries(trade: Trade) -> None:
+    """Settlement (marketplace.settlement) credits what the dashboard reads: the hub's duty and
+    tax accounts, the seller's payout and the platform's fee."""
+    from marketplace.settlement import orders_settle
+    from payments.models import Payout
+    from tests.customs.clearing import delivered, verify
+
+    verify(trade.seller)
+    order = delivered(trade, [(trade.shirt, 2)])
+    imported = Declaration.objects.get(reference=order.reference, direction="import")
+    lgg = Hub.objects.get(code="LGG")
+    assert hub_customs_collected(hub=lgg, period=last(7)) == []
+    orders_settle()
+
+    (collected,) = hub_customs_collected(hub=lgg, period=last(7))
+    assert collected.currency == imported.currency
+    assert (collected.duty_all, collected.tax_all) == (imported.duty, imported.tax)
+    payouts = hub_payouts(hub=lgg, period=last(7))
+    payout = Payout.objects.get()
+    assert (payouts.settled_period, payouts.settled_all) == (1, 1)
+    by_currency = {r.currency: r for r in payouts.released}
+    assert by_currency[payout.currency].sellers_period == payout.amount
+    # The fee is taken in the buyer's currency, before the seller's share is exchanged.
+    assert by_currency[order.currency].fees_period > 0
