@@ -55,10 +55,10 @@ def shipped_order(trade: Trade, tracking: str = TRACKING) -> Order:
 
 
 def event_body(
-    event_id: str = "evt-1",
+    event_id: Any = "evt-1",
     kind: str = "picked_up",
     tracking: str = TRACKING,
-    occurred_at: str = "2026-11-24T09:30:00+08:00",
+    occurred_at: Any = "2026-11-24T09:30:00+08:00",
     **extra: Any,
 ) -> dict[str, Any]:
     return {
