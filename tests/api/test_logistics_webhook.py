@@ -249,3 +249,15 @@ def test_a_malformed_body_is_a_400(shipped: Order, raw: bytes) -> None:
 
 def test_the_secret_is_the_partners_own(shipped: Order) -> None:
     assert partner().secret == CAINIAO_SECRET
+
+
+def test_a_body_over_the_size_limit_is_a_413_and_stores_nothing(
+    shipped: Order, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = event_body(note="x" * 2000)
+
+    response = post_event(body)
+
+    assert (response.status_code, response.json()["code"]) == (413, "too_large")
+    assert not ShipmentEvent.objects.exists()
