@@ -94,6 +94,9 @@ class ConsignmentQuote:
     rates: dict[str, str]
     explanations: dict[str, str]
     seller_id: int | None = None
+    # Each leg's shipping in the buyer currency, rounded (they may differ from `shipping` by
+    # rounding): settlement shares the shipping among the route's hubs in these proportions.
+    leg_shipping: tuple[Decimal, ...] = ()
 
     @property
     def total(self) -> Decimal:
@@ -107,6 +110,15 @@ class ConsignmentQuote:
             "date": self.on.isoformat(),
             "route": self.route.hubs,
             "transit_days": self.route.transit_days,
+            "legs": [
+                {
+                    "from": leg.from_hub,
+                    "to": leg.to_hub,
+                    "transit_days": leg.transit_days,
+                    "shipping": _money(cost, cur),
+                }
+                for leg, cost in zip(self.route.legs, self.leg_shipping, strict=False)
+            ],
             "goods": _money(self.goods, cur),
             "shipping": _money(self.shipping, cur),
             "duty": _money(self.duty, cur),
@@ -318,10 +330,10 @@ def quote_consignment(
     route = _route(consignment, destination, network, rates)
     weight_kg = sum((Decimal(ln.weight_grams) * ln.quantity for ln in lines), ZERO) / THOUSAND
     used |= {leg.currency for leg in route.legs}
-    shipping = sum(
-        (rates.convert(leg.cost(weight_kg), leg.currency, customs_currency) for leg in route.legs),
-        ZERO,
-    )
+    leg_costs = [
+        rates.convert(leg.cost(weight_kg), leg.currency, customs_currency) for leg in route.legs
+    ]
+    shipping = sum(leg_costs, ZERO)
 
     # Step 5: values in the customs currency.
     goods_i = [
@@ -376,6 +388,7 @@ def quote_consignment(
         customs_tax=tax_c,
         goods=to_buyer(goods),
         shipping=to_buyer(shipping),
+        leg_shipping=tuple(to_buyer(cost) for cost in leg_costs),
         duty=to_buyer(duty_c),
         tax=to_buyer(tax_c),
         lines=charges,

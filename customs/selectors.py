@@ -4,6 +4,7 @@ and what each user may see of them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, Q, QuerySet
@@ -157,3 +158,22 @@ def declaration_statuses(*, references: Iterable[str]) -> dict[str, list[tuple[s
 
 def declaration_trail(*, declaration: Declaration) -> QuerySet[DeclarationEvent]:
     return declaration.events.select_related("actor").order_by("at", "pk")
+
+
+def declared_charges(
+    *, references: Iterable[str]
+) -> dict[str, list[tuple[str, str, Decimal, Decimal]]]:
+    """(hub code, currency, duty, tax) of each reference's cleared declarations that carry duty
+    or tax, as declared (settlement remits exactly these to the hubs' customs accounts)."""
+    found: dict[str, list[tuple[str, str, Decimal, Decimal]]] = {}
+    rows = (
+        Declaration.objects.filter(
+            reference__in=list(references), status=Declaration.Status.CLEARED
+        )
+        .filter(Q(duty__gt=0) | Q(tax__gt=0))
+        .order_by("reference", "pk")
+        .values_list("reference", "hub__code", "currency", "duty", "tax")
+    )
+    for reference, hub, currency, duty, tax in rows:
+        found.setdefault(reference, []).append((hub, currency, duty, tax))
+    return found

@@ -17,16 +17,24 @@ from django.contrib import admin
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from ehubs.models import Corridor, CustomsUnion, CustomsUnionMember, Hub, HubCountry, Waybill
 from ehubs.selectors import operator_hubs, waybills_operated
 from ewtp.admin_scope import OutOfScopeNotFound
+from payments.ledger import account_name
 from payments.money import money_format
+from payments.selectors import hub_accounts
 
 
 class HubCountryInline(admin.TabularInline):
     model = HubCountry
     extra = 0
+
+
+FEE_FIELDS = ("fee_percent", "sme_fee_percent")
+ACCOUNTS_SECTION = "Customs and logistics accounts"
 
 
 @admin.register(Hub)
@@ -36,6 +44,52 @@ class HubAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "city"]
     filter_horizontal = ["operators"]
     inlines = [HubCountryInline]
+    readonly_fields = ["accounts_shown"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Hub | None = None) -> Any:
+        # The platform's fee rates are the platform's: superusers alone set them.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else (*fields, *FEE_FIELDS)
+
+    def get_fields(self, request: HttpRequest, obj: Hub | None = None) -> Any:
+        return [f for f in super().get_fields(request, obj) if f != "accounts_shown"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Hub | None = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and self._sees_accounts(request, obj):
+            fieldsets.append(
+                (
+                    ACCOUNTS_SECTION,
+                    {
+                        "fields": ["accounts_shown"],
+                        "description": "What the hub holds for its customs authority (duty, "
+                        "tax) and its carriers (logistics), from the ledger; read-only.",
+                    },
+                )
+            )
+        return fieldsets
+
+    def _sees_accounts(self, request: HttpRequest, hub: Hub) -> bool:
+        """Superusers, and the hub's own operators (not another hub's)."""
+        user = request.user
+        return bool(user.is_superuser) or operator_hubs(user=user).filter(pk=hub.pk).exists()
+
+    @admin.display(description="balances and latest entries")
+    def accounts_shown(self, hub: Hub) -> SafeString:
+        found = hub_accounts(hub=hub.code)
+        rows = [
+            {
+                "code": code,
+                "name": account_name(code),
+                "owed": [money_format(amount, cur) for cur, amount in sorted(owed.items())],
+            }
+            for code, owed in found.owed.items()
+        ]
+        latest = [
+            {"line": line, "amount": money_format(line.amount, line.currency)}
+            for line in found.latest
+        ]
+        return render_to_string("admin/ehubs/hub/accounts.html", {"rows": rows, "latest": latest})
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Hub]:
         return super().get_queryset(request).prefetch_related("countries")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
@@ -13,6 +15,11 @@ from ewtp.codes import CURRENCY_CHOICES
 HUB_CODE_PATTERN = r"^[A-Z0-9]{2,10}$"
 HUB_CODE_VALIDATOR = RegexValidator(HUB_CODE_PATTERN, "Use 2–10 capital letters or digits.")
 FEE = {"max_digits": 14, "decimal_places": 4, "validators": [MinValueValidator(0)]}
+PERCENT = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
 
 
 class Hub(models.Model):
@@ -27,9 +34,29 @@ class Hub(models.Model):
         related_name="operated_hubs",
         help_text="Staff users who run this hub from admin.",
     )
+    # The platform's fee on the goods of the orders that leave from this hub, taken when they
+    # are settled; small sellers (fewer than 30 staff) pay the lower SME rate.
+    fee_percent = models.DecimalField(
+        "platform fee (%)",
+        default=Decimal("5.00"),
+        **PERCENT,  # type: ignore[arg-type]
+    )
+    sme_fee_percent = models.DecimalField(
+        "platform fee for small sellers (%)",
+        default=Decimal("2.50"),
+        help_text="For sellers with fewer than 30 staff.",
+        **PERCENT,  # type: ignore[arg-type]
+    )
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee_percent__gte=0, fee_percent__lte=100)
+                & Q(sme_fee_percent__gte=0, sme_fee_percent__lte=100),
+                name="hub_fee_percent_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet
 
@@ -100,3 +102,11 @@ def waybills_operated(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Way
     return Waybill.objects.filter(
         Q(*(JSONArrayHolds(F("route"), code) for code in codes), _connector=Q.OR)
     )
+
+
+def hub_fees() -> dict[str, tuple[Decimal, Decimal]]:
+    """Each hub's platform fee rates, (standard, for small sellers) in percent, by hub code."""
+    return {
+        code: (fee, sme_fee)
+        for code, fee, sme_fee in Hub.objects.values_list("code", "fee_percent", "sme_fee_percent")
+    }

@@ -3,9 +3,10 @@
 The list says which table is current for each base (the one with its latest date) and which one
 quotes use, newest date first; each table shows its rates inline.
 
-The ledger (accounts, entries with their postings) and payments are read-only for everyone,
-superusers included: services write them, corrections are reversing entries. Hub operators
-have no permission on them.
+The ledger (accounts, entries with their postings), payments and settlements are read-only for
+everyone, superusers included: services write them, corrections are reversing entries. Hub
+operators have no permission on them. Payouts are in marketplace.admin.payouts, where they can
+name their seller.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from payments.models import Account, Entry, FxRate, Payment, Posting, RateTable
+from payments.models import Account, Entry, FxRate, Payment, Posting, RateTable, Settlement
 from payments.money import money_format
 from payments.selectors import account_balances, rate_tables_by_recency, rate_tables_current
 
@@ -136,3 +137,46 @@ class PaymentAdmin(_ReadOnly, admin.ModelAdmin):
     @admin.display(description="amount", ordering="amount")
     def amount_shown(self, payment: Payment) -> str:
         return money_format(payment.amount, payment.currency)
+
+
+class SettlementFigures:
+    """A settlement's amounts as admin shows them (here and in the payout's inline)."""
+
+    @admin.display(description="buyer paid", ordering="paid")
+    def paid_shown(self, s: Settlement) -> str:
+        return money_format(s.paid, s.currency)
+
+    @admin.display(description="goods", ordering="goods")
+    def goods_shown(self, s: Settlement) -> str:
+        return money_format(s.goods, s.currency)
+
+    @admin.display(description="platform fee", ordering="fee")
+    def fee_shown(self, s: Settlement) -> str:
+        return f"{money_format(s.fee, s.currency)} ({s.fee_percent} %)"
+
+    @admin.display(description="net", ordering="net")
+    def net_shown(self, s: Settlement) -> str:
+        return money_format(s.net, s.currency)
+
+    @admin.display(description="credited", ordering="payout_amount")
+    def credited(self, s: Settlement) -> str:
+        return money_format(s.payout_amount, s.payout_currency)
+
+
+@admin.register(Settlement)
+class SettlementAdmin(SettlementFigures, _ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "payout",
+        "paid_shown",
+        "goods_shown",
+        "fee_shown",
+        "net_shown",
+        "rate",
+        "credited",
+    ]
+    list_filter = ["currency", "payout_currency"]
+    search_fields = ["=reference"]
+    search_help_text = "An order reference, exactly: order:42."
+    date_hierarchy = "created"
+    list_per_page = 50

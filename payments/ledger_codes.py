@@ -2,7 +2,8 @@
 entry kinds.
 
 "escrow", "fx", "logistics", "platform:fees", "provider:<name>", "seller:<id>",
-"hub:<code>:duty", "hub:<code>:tax": a code names its kind, so accounts are created on first use.
+"hub:<code>:duty", "hub:<code>:tax", "hub:<code>:logistics": a code names its kind, so accounts
+are created on first use.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ _FIXED_ACCOUNTS = {
 }
 _PROVIDER = re.compile(r"^provider:[a-z0-9_-]{1,40}$")
 _SELLER = re.compile(r"^seller:[1-9][0-9]{0,18}$")
-_HUB = re.compile(r"^hub:[A-Z0-9]{2,10}:(duty|tax)$")
+_HUB = re.compile(r"^hub:[A-Z0-9]{2,10}:(duty|tax|logistics)$")
+_HUB_KINDS = {"duty": KIND_CUSTOMS_DUTY, "tax": KIND_CUSTOMS_TAX, "logistics": KIND_LOGISTICS}
 
 
 def provider_account(name: str) -> str:
@@ -57,6 +59,11 @@ def hub_tax_account(hub_code: str) -> str:
     return _checked(f"hub:{hub_code}:tax")
 
 
+def hub_logistics_account(hub_code: str) -> str:
+    """Shipping owed for the legs that leave one hub (its carriers are paid from it)."""
+    return _checked(f"hub:{hub_code}:logistics")
+
+
 def account_kind(code: str) -> str:
     """The kind of an account code; ValueError for a code that names no kind of account."""
     if code in _FIXED_ACCOUNTS:
@@ -66,7 +73,7 @@ def account_kind(code: str) -> str:
     if _SELLER.match(code):
         return KIND_SELLER_PAYABLE
     if _HUB.match(code):
-        return KIND_CUSTOMS_DUTY if code.endswith(":duty") else KIND_CUSTOMS_TAX
+        return _HUB_KINDS[code.rsplit(":", 1)[1]]
     raise ValueError(f"{code!r} is not a ledger account code.")
 
 
@@ -77,9 +84,9 @@ def account_name(code: str) -> str:
         return f"Payment provider {code.split(':', 1)[1]} (clearing)"
     if kind == KIND_SELLER_PAYABLE:
         return f"Seller {code.split(':', 1)[1]} (payable)"
-    if kind in (KIND_CUSTOMS_DUTY, KIND_CUSTOMS_TAX):
-        hub = code.split(":")[1]
-        return f"Hub {hub} customs {'duty' if kind == KIND_CUSTOMS_DUTY else 'tax'}"
+    if code.startswith("hub:"):
+        hub, what = code.split(":")[1:]
+        return f"Hub {hub} logistics" if what == "logistics" else f"Hub {hub} customs {what}"
     return {
         ESCROW: "Escrow",
         FX: "Currency exchange",
@@ -98,8 +105,8 @@ def _checked(code: str) -> str:
 CAPTURE = "capture"  # provider clearing -> escrow: the buyer paid
 REFUND = "refund"  # escrow -> provider clearing: the buyer got the money back
 RELEASE = "release"  # escrow -> seller payable and platform fees: the sale is settled
-RELEASE_CUSTOMS = "release_customs"  # escrow -> hub duty and tax, when customs clears
-RELEASE_SHIPPING = "release_shipping"  # escrow -> logistics, when the goods ship
+RELEASE_CUSTOMS = "release_customs"  # escrow -> hub duty and tax, at settlement
+RELEASE_SHIPPING = "release_shipping"  # escrow -> the route's hubs' logistics, at settlement
 REMIT = "remit"  # hub duty/tax or logistics -> provider clearing: paid to the authority/carrier
 PAYOUT = "payout"  # seller payable -> provider clearing: paid to the seller's bank
 REVERSAL = "reversal"  # the negation of one entry (reference "entry:<pk>"): a correction

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
@@ -101,3 +102,29 @@ def _accounts_ensure(codes: set[str]) -> dict[str, Account]:
         )
         found = {a.code: a for a in Account.objects.filter(code__in=codes)}
     return found
+
+
+def ledger_post_many(*, specs: Sequence[EntrySpec]) -> list[Entry]:
+    """Store many new entries at once (bulk inserts), in the caller's transaction. Unlike
+    `ledger_post` it is not forgiving: an entry whose (reference, kind) is taken raises
+    IntegrityError, so the caller's whole transaction rolls back (settlement relies on it)."""
+    for spec in specs:
+        ledger.entry_check(spec)
+    if not specs:
+        return []
+    with transaction.atomic(savepoint=False):
+        accounts = _accounts_ensure({line.account for spec in specs for line in spec.lines})
+        entries = Entry.objects.bulk_create(
+            Entry(kind=spec.kind, reference=spec.reference, memo=spec.memo[:200]) for spec in specs
+        )
+        Posting.objects.bulk_create(
+            Posting(
+                entry=entry,
+                account=accounts[line.account],
+                currency=line.currency,
+                amount=line.amount,
+            )
+            for entry, spec in zip(entries, specs, strict=True)
+            for line in spec.lines
+        )
+    return entries

@@ -3,6 +3,9 @@ the ledger's balances, an order's money trail, payments."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
@@ -11,7 +14,7 @@ from ewtp.datacache import VersionedCache
 from payments import ledger
 from payments.fx import Rates
 from payments.ledger import PostingLine, Trail
-from payments.models import Entry, FxRate, Payment, Posting, RateTable
+from payments.models import Entry, FxRate, Payment, Payout, Posting, RateTable, Settlement
 from payments.money import quantize
 
 
@@ -114,3 +117,202 @@ def money_trail(*, reference: str) -> Trail:
 def payment_captured(*, reference: str) -> Payment | None:
     """The captured payment of `reference`, if it has one."""
     return Payment.objects.filter(reference=reference, status=Payment.Status.CAPTURED).first()
+
+
+def money_trails(*, references: list[str]) -> dict[str, Trail]:
+    """The money trail of each of `references` (as `money_trail`), in a few queries."""
+    rows = list(
+        Posting.objects.filter(entry__reference__in=references)
+        .order_by("entry_id", "id")
+        .values_list(
+            "entry_id",
+            "id",
+            "entry__kind",
+            "account__code",
+            "currency",
+            "amount",
+            "entry__reverses_id",
+            "entry__reference",
+        )
+    )
+    owner = {row[0]: row[7] for row in rows}
+    frontier = list(owner)
+    while frontier:  # reversals (reference "entry:<pk>") belong to the reference they reverse
+        reversal_rows = list(
+            Posting.objects.filter(entry__reverses_id__in=frontier)
+            .order_by("entry_id", "id")
+            .values_list(
+                "entry_id",
+                "id",
+                "entry__kind",
+                "account__code",
+                "currency",
+                "amount",
+                "entry__reverses_id",
+                "entry__reference",
+            )
+        )
+        for row in reversal_rows:
+            owner[row[0]] = owner[row[6]]
+        rows.extend(reversal_rows)
+        frontier = sorted({row[0] for row in reversal_rows})
+    lines: dict[str, list[PostingLine]] = {reference: [] for reference in references}
+    for entry, _, kind, account, currency, amount, reverses, reference in sorted(rows):
+        lines[owner[entry]].append(
+            PostingLine(
+                entry=entry,
+                kind=kind,
+                account=account,
+                currency=currency,
+                amount=amount,
+                reverses=reverses,
+                reference=reference,
+            )
+        )
+    return {reference: ledger.trail(found) for reference, found in lines.items()}
+
+
+def settlements_iter(*, chunk: int = 1000) -> Iterator[list[Settlement]]:
+    """Every settlement, oldest first, `chunk` at a time."""
+    last = 0
+    while True:
+        batch = list(Settlement.objects.filter(pk__gt=last).order_by("pk")[:chunk])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def payouts_differences() -> tuple[int, list[str]]:
+    """How many payouts there are, and every one whose settlements do not add up to its amount
+    or whose ledger entry did not pay that amount out of the seller's payable."""
+    summed = {
+        row["payout"]: row["total"]
+        for row in Settlement.objects.values("payout").annotate(total=Sum("payout_amount"))
+    }
+    paid_out = {
+        row["entry__reference"]: row["total"]
+        for row in Posting.objects.filter(
+            entry__kind=ledger.PAYOUT, account__kind=ledger.KIND_SELLER_PAYABLE
+        )
+        .values("entry__reference")
+        .annotate(total=Sum("amount"))
+    }
+    problems: list[str] = []
+    count = 0
+    for payout in Payout.objects.order_by("pk").only("id", "amount", "currency", "seller"):
+        count += 1
+        orders = _exact(summed.get(payout.pk), payout.currency)
+        if orders != payout.amount:
+            problems.append(
+                f"payout {payout.pk}: its orders add up to {orders}, it paid {payout.amount} "
+                f"{payout.currency}."
+            )
+        entry = _exact(paid_out.get(payout.reference), payout.currency)
+        if entry != payout.amount:
+            problems.append(
+                f"payout {payout.pk}: its ledger entry paid {entry} {payout.currency} out of "
+                f"seller {payout.seller}'s payable, not {payout.amount}."
+            )
+    return count, problems
+
+
+def seller_payables_open() -> dict[tuple[str, str], Decimal]:
+    """Seller payables that are not zero, by (account, currency): money released to a seller
+    and not paid out (settlement pays every release out in the same transaction)."""
+    rows = (
+        Posting.objects.filter(account__kind=ledger.KIND_SELLER_PAYABLE)
+        .values("account__code", "currency")
+        .annotate(total=Sum("amount"))
+    )
+    found = {
+        (row["account__code"], row["currency"]): _exact(row["total"], row["currency"])
+        for row in rows
+    }
+    return {key: total for key, total in found.items() if total != 0}
+
+
+# --- Payouts, as their seller and the hubs read them ------------------------------------------
+
+
+def payouts_of_seller(*, seller: int) -> QuerySet[Payout]:
+    """The payouts of one seller (the marketplace's seller profile id), newest first."""
+    return Payout.objects.filter(seller=seller).order_by("-created", "-id")
+
+
+def payout_settlements(*, payouts: Iterable[int]) -> dict[int, list[Settlement]]:
+    """The settlements of each of `payouts` (ids), oldest first, by payout id."""
+    ids = list(payouts)
+    found: dict[int, list[Settlement]] = {pk: [] for pk in ids}
+    for settlement in Settlement.objects.filter(payout_id__in=ids).order_by("id"):
+        found[settlement.payout_id].append(settlement)
+    return found
+
+
+def settlement_of(*, reference: str) -> Settlement | None:
+    """How `reference` was settled (with its payout), or None while it is not."""
+    return Settlement.objects.filter(reference=reference).select_related("payout").first()
+
+
+HUB_ACCOUNT_ENTRIES = 10
+
+
+@dataclass(frozen=True)
+class HubAccountLine:
+    """One posting on a hub's account: `amount` as the account's owner reads it (a credit, what
+    the hub owes the authority or the carriers, is positive)."""
+
+    at: datetime
+    entry: int
+    kind: str
+    reference: str
+    account: str
+    currency: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class HubAccounts:
+    """A hub's customs and logistics accounts: what each owes per currency (a credit balance
+    shown positive), by account code, and the latest postings on any of them, newest first."""
+
+    owed: dict[str, dict[str, Decimal]]
+    latest: list[HubAccountLine]
+
+
+def hub_accounts(*, hub: str, latest: int = HUB_ACCOUNT_ENTRIES) -> HubAccounts:
+    """The duty, tax and logistics accounts of the hub whose code is `hub`."""
+    codes = [
+        ledger.hub_duty_account(hub),
+        ledger.hub_tax_account(hub),
+        ledger.hub_logistics_account(hub),
+    ]
+    rows = (
+        Posting.objects.filter(account__code__in=codes)
+        .values("account__code", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("account__code", "currency")
+    )
+    owed: dict[str, dict[str, Decimal]] = {code: {} for code in codes}
+    for row in rows:
+        owed[row["account__code"]][row["currency"]] = -_exact(row["total"], row["currency"])
+    postings = (
+        Posting.objects.filter(account__code__in=codes)
+        .select_related("entry", "account")
+        .order_by("-entry_id", "-id")[:latest]
+    )
+    return HubAccounts(
+        owed=owed,
+        latest=[
+            HubAccountLine(
+                at=p.entry.created,
+                entry=p.entry_id,
+                kind=p.entry.get_kind_display(),
+                reference=p.entry.reference,
+                account=p.account.code,
+                currency=p.currency,
+                amount=-p.amount,
+            )
+            for p in postings
+        ],
+    )

@@ -146,6 +146,12 @@ def _attribute(
         if sum((p.amount for p in lines if p.account == FX), Decimal(0)) != 0:
             problems.append(f"Entry {entry_id}: money went to fx with nothing exchanged.")
         return out
+    paired = _exchanges_paired(lines, currency)
+    if paired is not None:
+        # Every conversion is one `exchange` (four lines in order): each account reached counts
+        # at exactly what left escrow for it.
+        out.extend(_figure(target, value, root, entry_id, problems) for target, value in paired)
+        return out
     value = _fx_values(entry_id, lines, currency, foreign, problems)
     for code in foreign:
         targets = [p for p in lines if p.currency == code and p.account != FX]
@@ -168,6 +174,33 @@ def _attribute(
             )
             left -= share
             out.append(_figure(posting, share, root, entry_id, problems))
+    return out
+
+
+def _exchanges_paired(
+    lines: list[PostingLine], currency: str
+) -> list[tuple[PostingLine, Decimal]] | None:
+    """(account reached, escrow-currency value) for each foreign-currency line when every one is
+    the last of an exchange's legs (fx in the escrow currency, fx in the foreign one, then the
+    account, as `ledger.exchange` writes them) and every fx leg belongs to one; else None."""
+    out: list[tuple[PostingLine, Decimal]] = []
+    used: set[int] = set()
+    for i in range(len(lines) - 2):
+        home, away, target = lines[i], lines[i + 1], lines[i + 2]
+        if (
+            home.account == FX
+            and home.currency == currency
+            and away.account == FX
+            and away.currency != currency
+            and target.account != FX
+            and target.currency == away.currency
+            and target.amount == -away.amount
+        ):
+            out.append((target, -home.amount))
+            used.update((i, i + 1, i + 2))
+    for i, line in enumerate(lines):
+        if i not in used and (line.account == FX or line.currency != currency):
+            return None
     return out
 
 

@@ -8,13 +8,11 @@ import time
 from datetime import datetime
 from typing import Any
 
-from customs.clearance import declarations_clear
-from customs.models import Declaration
 from marketplace.models import LogisticsPartner, Order
-from marketplace.orders import order_pay
 from marketplace.shipping import order_ship
 from marketplace.webhooks import signed_headers
-from tests.trade import GOOD_CARD, Trade, place
+from tests.customs.clearing import clear, paid_order, verify
+from tests.trade import Trade
 
 CAINIAO_SECRET = "cainiao-test-secret"
 DHL_SECRET = "dhl-test-secret"
@@ -33,13 +31,9 @@ def partner(
 
 def cleared_order(trade: Trade, quantity: int = 1) -> Order:
     """An order of shirts from the (verified) seller, paid and cleared by customs at both hubs."""
-    trade.seller.verified = True
-    trade.seller.save(update_fields=["verified"])
-    (order,) = place(trade, [(trade.shirt, quantity)])
-    order_pay(order=order, card_number=GOOD_CARD)
-    declarations_clear(
-        ids=list(Declaration.objects.filter(reference=order.reference).values_list("pk", flat=True))
-    )
+    verify(trade.seller)
+    order = paid_order(trade, [(trade.shirt, quantity)])
+    clear(order)
     order.refresh_from_db()
     assert order.status == Order.Status.CLEARED
     return order

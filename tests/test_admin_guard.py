@@ -25,6 +25,8 @@ def assert_bad_request(response: object) -> None:
         ("admin:marketplace_listing_changelist", {"price_currency": "\x00"}),
         ("admin:customs_tariffrow_changelist", {"destination": "\x00"}),
         ("admin:marketplace_sellerprofile_changelist", {"payout_currency": "a\x00"}),
+        ("admin:payments_payout_changelist", {"currency": "\x00"}),
+        ("admin:payments_settlement_changelist", {"payout_currency": "EUR\x00"}),
         (
             "admin:autocomplete",
             {
@@ -106,3 +108,15 @@ def test_the_date_hierarchy_links_still_answer(admin_client: Client) -> None:
 def test_a_nul_in_the_changelist_search_is_left_to_its_form(admin_client: Client) -> None:
     response = admin_client.get(reverse("admin:marketplace_listing_changelist"), {"q": "a\x00b"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["abc", "99999999999999999999999", "-1", "order:1"])
+@pytest.mark.parametrize(
+    "url", ["admin:payments_payout_changelist", "admin:payments_settlement_changelist"]
+)
+def test_a_payout_or_settlement_search_for_anything_answers_a_list(
+    admin_client: Client, url: str, query: str
+) -> None:
+    response = admin_client.get(reverse(url), {"q": query})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []

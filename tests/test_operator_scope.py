@@ -34,6 +34,7 @@ from payments.models import Account, Entry, FxRate, RateTable
 from payments.services import payment_take
 from tests.ehubs.factories import CorridorFactory, CustomsUnionFactory, HubFactory
 from tests.factories import BuyerFactory, ListingFactory, SellerFactory, UserFactory
+from tests.payouts import payout_write
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +194,11 @@ POLICY: dict[tuple[str, str], Row] = {
     ("payments.entry", OTHER): DENIED,
     ("payments.payment", OWN): DENIED,
     ("payments.payment", OTHER): DENIED,
+    # Payouts and settlements, like the ledger (they are not scoped to hubs): operators nothing.
+    ("payments.payout", OWN): DENIED,
+    ("payments.payout", OTHER): DENIED,
+    ("payments.settlement", OWN): DENIED,
+    ("payments.settlement", OTHER): DENIED,
 }
 
 REGISTERED = sorted(model._meta.label_lower for model in admin.site._registry)
@@ -295,6 +301,10 @@ def world() -> World:
         ("payments.entry", OTHER): Entry.objects.get(payment=paid),
         ("payments.account", OWN): Account.objects.get(code="escrow"),
         ("payments.account", OTHER): Account.objects.get(code="provider:sandbox"),
+        ("payments.payout", OWN): (own_payout := payout_write(be, order=own_order.pk)),
+        ("payments.payout", OTHER): (other_payout := payout_write(cn, order=other_order.pk)),
+        ("payments.settlement", OWN): own_payout.settlements.get(),
+        ("payments.settlement", OTHER): other_payout.settlements.get(),
     }
     return World(
         operator=_client(user),

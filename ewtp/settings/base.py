@@ -328,6 +328,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "marketplace.tasks.orders_auto_confirm",
         "schedule": timedelta(hours=1),
     },
+    # Delivered orders: escrow released to sellers, customs and carriers; sellers paid out.
+    "orders-settle": {
+        "task": "marketplace.tasks.orders_settle",
+        "schedule": float(env.int("EWTP_SETTLEMENT_EVERY_SECONDS", default=300)),
+    },
     "idempotency-keys-purge": {
         "task": "ewtp.api.tasks.idempotency_keys_purge",
         "schedule": timedelta(hours=1),
@@ -351,6 +356,10 @@ if DELIVERY_AUTO_CONFIRM_DAYS < 1:
         f"EWTP_DELIVERY_AUTO_CONFIRM_DAYS must be a whole number of days from 1: "
         f"{DELIVERY_AUTO_CONFIRM_DAYS}"
     )
+
+# Settlement: delivered orders settled per transaction (one commit each; a killed process loses
+# at most one such batch, which the next run settles).
+EWTP_SETTLEMENT_CHUNK = env.int("EWTP_SETTLEMENT_CHUNK", default=500)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from marketplace.api import views
 from marketplace.api.logistics import ShipmentEventWebhook
 from marketplace.api.orders import OrderViewSet
+from marketplace.api.payouts import PayoutViewSet
 from marketplace.api.quotes import QuoteView
 
 router = SimpleRouter()
@@ -15,6 +16,7 @@ router.register("sellers", views.SellerViewSet, basename="api-seller")
 router.register("buyers", views.BuyerViewSet, basename="api-buyer")
 router.register("listings", views.ListingViewSet, basename="api-listing")
 router.register("orders", OrderViewSet, basename="api-order")
+router.register("payouts", PayoutViewSet, basename="api-payout")
 
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -24,6 +24,7 @@ from marketplace.forms.orders import SANDBOX_CARDS, PayForm, SellerOrderFilterFo
 from marketplace.forms.shipping import ShipForm
 from marketplace.models import BuyerProfile, Order, SellerProfile
 from marketplace.orders import OrderConflict, PaymentOutcome, order_cancel, order_pay
+from marketplace.payouts import settlement_of_order
 from marketplace.templatetags.money import format_money
 from marketplace.views.common import (
     buyer_of_request,
@@ -77,6 +78,10 @@ def detail_context(
         ).count()
         if is_buyer
         else 1,
+        # What the seller was paid for it is the seller's business, not the buyer's.
+        "settlement": None
+        if is_buyer or order.status != Order.Status.SETTLED
+        else settlement_of_order(order),
         **order_customs(order, for_buyer=is_buyer),
         **delivery_context(order, for_buyer=is_buyer, ship_form=ship_form),
     }

@@ -41,6 +41,7 @@ from marketplace.models import Listing
 from marketplace.orders import order_cancel, order_pay
 from tests.factories import BuyerFactory, ListingFactory, SellerFactory, UserFactory
 from tests.marketplace.conftest import reference_data_load
+from tests.payouts import payout_write
 from tests.trade import ADDRESS, GOOD_CARD
 
 # Only the fuzzing phase: the coverage phase walks every enum value (about 250 countries and 300
@@ -179,6 +180,7 @@ ORDER_PATHS = (
     "/api/v1/orders/{id}/confirm-receipt/",
 )
 DECLARATION_PATHS = ("/api/v1/declarations/{id}/", "/api/v1/declarations/{id}/decide/")
+PAYOUT_PATH = "/api/v1/payouts/{id}/"
 
 
 @pytest.fixture
@@ -186,7 +188,8 @@ def api_orders(api_data: dict[str, Any]) -> dict[str, Any]:
     """`api_data` with the reference data a checkout needs and orders for the order paths: the
     buyer's unpaid, paid and cancelled orders of the seller's goods, and another buyer's; the
     paid order's declarations, screened (in review: the seller is not verified), for the
-    declaration paths; and an operator of both hubs of its route."""
+    declaration paths; a payout of the seller and one of the other seller, for the payout path;
+    and an operator of both hubs of its route."""
     reference_data_load()
     profiles = api_data["profiles"]
     listing = Listing.objects.get(seller=profiles["seller"], status=Listing.Status.ACTIVE)
@@ -209,6 +212,10 @@ def api_orders(api_data: dict[str, Any]) -> dict[str, Any]:
     for hub in Hub.objects.filter(code__in=["HGH", "LGG"]):
         hub.operators.add(operator)
     ids = [order.pk for order in orders]
+    payouts = [
+        payout_write(owner, order=order).pk
+        for owner, order in ((profiles["seller"], ids[1]), (profiles["other_seller"], 10**6))
+    ]
     return {
         **api_data,
         "headers": {
@@ -219,6 +226,7 @@ def api_orders(api_data: dict[str, Any]) -> dict[str, Any]:
             **api_data["ids"],
             **dict.fromkeys(ORDER_PATHS, ids),
             **dict.fromkeys(DECLARATION_PATHS, filed),
+            PAYOUT_PATH: payouts,
         },
     }
 

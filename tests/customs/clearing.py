@@ -1,5 +1,5 @@
-"""Helpers for the clearance tests: pay an order of the trade world, run its hubs' clearance jobs
-by hand, read what its declarations and timeline say."""
+"""Helpers for the clearance and settlement tests: pay an order of the trade world, run its hubs'
+clearance jobs by hand, deliver it, read what its declarations and timeline say."""
 
 from __future__ import annotations
 
@@ -25,6 +25,17 @@ def paid_order(trade: Trade, lines: Sequence[tuple[Listing, int]] | None = None)
     (order,) = place(trade, lines or [(trade.shirt, 2)])
     outcome = order_pay(order=order, card_number=GOOD_CARD, by=trade.buyer.user)
     assert outcome.paid, outcome.message
+    order.refresh_from_db()
+    return order
+
+
+def delivered(trade: Trade, lines: Sequence[tuple[Listing, int]] | None = None) -> Order:
+    """A paid order, cleared by customs and delivered to the buyer."""
+    order = paid_order(trade, lines)
+    clear(order)
+    order.refresh_from_db()
+    assert order.status == Order.Status.CLEARED
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)
     order.refresh_from_db()
     return order
 

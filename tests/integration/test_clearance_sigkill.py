@@ -8,22 +8,15 @@ so no other worker (the one .ci/run starts) takes its jobs.
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -36,6 +29,7 @@ from marketplace.models import Order
 from marketplace.orders import order_pay
 from payments.selectors import trial_balance
 from tests.integration.conftest import broker_required
+from tests.integration.workers import Worker, broker_forget, queue_length, wait_until
 from tests.trade import GOOD_CARD, Trade, place, trade_world
 
 pytestmark = [
@@ -44,63 +38,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 S = Declaration.Status
 BATCH = 50  # small, so that a kill lands in the middle of a batch
 STEP_SECONDS = 25
-
-
-class HubWorker:
-    """A real `celery worker` on one hub's queue, in a process group of its own (so a SIGKILL
-    takes its pool processes too), reading the test database."""
-
-    def __init__(self, hub: str, log: Path) -> None:
-        self.queue = clearance_queue(hub)
-        self.name = f"sigkill-{hub.lower()}@test"
-        self.log = log
-        self.process: subprocess.Popen[bytes] | None = None
-        database = connection.settings_dict
-        url = urlsplit(os.environ["DATABASE_URL"])
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": urlunsplit(url._replace(path=f"/{database['NAME']}")),
-            "DJANGO_SETTINGS_MODULE": "ewtp.settings.test",
-        }
-
-    def start(self) -> None:
-        assert self.process is None
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603
-                [
-                    sys.executable, "-m", "celery", "-A", "ewtp", "worker",
-                    "-Q", self.queue, "-n", self.name,
-                    "--concurrency", "1", "--pool", "prefork",
-                    "--without-mingle", "--without-gossip", "--loglevel", "INFO",
-                ],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-
-    def kill(self) -> None:
-        """SIGKILL the worker and its pool: no shutdown, no message handed back."""
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.process = None
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        self.process = None
-
-    def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-3000:]
 
 
 @pytest.fixture
@@ -113,33 +53,20 @@ def hub(transactional_db: None) -> Hub:
 
 
 @pytest.fixture
-def worker(hub: Hub, tmp_path: Path, settings: Any) -> Iterator[HubWorker]:
+def worker(hub: Hub, tmp_path: Path, settings: Any) -> Iterator[Worker]:
     broker_required("redis://")
     settings.EWTP_CLEARANCE_BATCH = BATCH
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    runner = HubWorker(hub.code, tmp_path / "worker.log")
+    runner = Worker(
+        clearance_queue(hub.code), f"sigkill-{hub.code.lower()}@test", tmp_path / "worker.log"
+    )
     try:
         yield runner
     finally:
         runner.stop()
         app.conf.task_always_eager = eager
-        _broker_forget(runner.queue)
-
-
-def _broker_forget(queue: str) -> None:
-    """Leave nothing of this test in Redis: its queue, and the messages its killed workers held
-    (kombu keeps them as unacknowledged until the visibility timeout, an hour)."""
-    with app.connection_for_write() as conn:
-        channel: Any = conn.default_channel
-        channel.queue_purge(queue)
-        client = channel.client
-        for tag, raw in client.hgetall(channel.unacked_key).items():
-            if json.loads(raw)[-1] == queue:  # [message, exchange, routing key]
-                client.hdel(channel.unacked_key, tag)
-                client.zrem(channel.unacked_index_key, tag)
-        # Its binding tables (Celery names the queue's exchange after it).
-        client.delete(channel.keyprefix_queue % queue, channel.keyprefix_binding_permanent % queue)
+        broker_forget(runner.queue)
 
 
 def _paid_orders(world: Trade, hub: Hub, count: int) -> list[Order]:
@@ -199,19 +126,13 @@ def _decided_reaches(count: int) -> Callable[[], bool]:
     return lambda: _decided() >= count
 
 
-def _wait(until: Callable[[], bool], what: str, runner: HubWorker) -> None:
-    deadline = time.monotonic() + STEP_SECONDS
-    while not until():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {STEP_SECONDS} s for {what}; worker log:\n{runner.log_tail()}")
-        time.sleep(0.05)
+def _wait(until: Callable[[], bool], what: str, runner: Worker) -> None:
+    wait_until(until, what, STEP_SECONDS, runner)
 
 
-def _settled(runner: HubWorker) -> None:
+def _settled(runner: Worker) -> None:
     """Wait until the queue is empty and the worker has stopped deciding anything."""
-    with app.connection_for_write() as conn:
-        channel: Any = conn.default_channel
-        _wait(lambda: channel.client.llen(runner.queue) == 0, "the queue to drain", runner)
+    _wait(lambda: queue_length(runner.queue) == 0, "the queue to drain", runner)
     last, still = _decided(), 0
     while still < 3:
         time.sleep(0.5)
@@ -220,7 +141,7 @@ def _settled(runner: HubWorker) -> None:
 
 
 def test_a_worker_killed_mid_batch_twice_leaves_every_declaration_decided_exactly_once(
-    worker: HubWorker, hub: Hub
+    worker: Worker, hub: Hub
 ) -> None:
     world = trade_world()
     orders = _paid_orders(world, hub, count=6)
@@ -255,7 +176,7 @@ def test_a_worker_killed_mid_batch_twice_leaves_every_declaration_decided_exactl
 
 
 def test_the_sweeper_recovers_a_declaration_whose_message_was_lost(
-    worker: HubWorker, hub: Hub
+    worker: Worker, hub: Hub
 ) -> None:
     world = trade_world()
     [order] = _paid_orders(world, hub, count=1)  # filed, but no message was ever sent

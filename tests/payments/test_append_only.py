@@ -65,7 +65,10 @@ def test_the_triggers_exist_on_postgresql_only() -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'pgtrigger_%'")
             names = sorted(row[0].rsplit("_", 1)[0] for row in cursor.fetchall())
+            # Entries, postings, payouts and settlements are append-only.
             assert names == [
+                "pgtrigger_append_only",
+                "pgtrigger_append_only",
                 "pgtrigger_append_only",
                 "pgtrigger_append_only",
                 "pgtrigger_entry_balances",
