@@ -15,6 +15,7 @@ from django.utils import timezone
 from ewtp.embedded_beat import EmbeddedBeat
 from marketplace.models import Order, OrderEvent, Shipment, ShipmentEvent
 from marketplace.orders import OrderConflict, order_cancel
+from marketplace.settlement import orders_settle
 from marketplace.shipping import (
     DUPLICATE,
     RECORDED,
@@ -345,3 +346,13 @@ def test_the_beat_schedule_runs_the_auto_confirmation_hourly(trade: Trade) -> No
     assert order.status in (S.DELIVERED, S.SETTLED)
     assert notes(order, S.DELIVERED)[0].startswith("Receipt confirmed automatically")
     assert "orders-auto-confirm every 1 h" in beat.describe()
+
+
+def test_an_order_delivered_through_shipping_is_settled_by_settlement(trade: Trade) -> None:
+    order = shipped_order(trade)
+    order_receipt_confirm(order=order, by=trade.buyer.user)
+
+    summary = orders_settle()
+
+    order.refresh_from_db()
+    assert (summary.settled, order.status) == (1, S.SETTLED)
