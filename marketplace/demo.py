@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -29,7 +30,7 @@ from djmoney.money import Money
 from ehubs.services import hub_operator_group_ensure
 from ewtp.codes import is_currency
 from ewtp.imports import ImportFileError, Tally
-from marketplace.models import BuyerProfile, Listing, SellerProfile
+from marketplace.models import BuyerProfile, Listing, LogisticsPartner, SellerProfile
 from payments.money import quantize
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
@@ -46,6 +47,9 @@ DEMO_BUYER = "demo-buyer"
 DEMO_SELLER = "demo-seller"
 DEMO_OPERATOR = "demo-operator"
 DEMO_ADMIN = "demo-admin"
+# The demo's logistics partners (code, name): sellers ship with them and they sign events with
+# settings.DEMO_LOGISTICS_SECRET (docs/delivery.md has a signed request to paste).
+DEMO_PARTNERS = (("cainiao", "Cainiao Network"), ("dhl", "DHL eCommerce"))
 DEMO_BUYER_COUNTRY = "BE"
 DEMO_BUYER_CURRENCY = "EUR"
 EMAIL_DOMAIN = "example.com"
@@ -115,6 +119,7 @@ class DemoSummary:
     sellers: Tally = field(default_factory=Tally)
     buyers: Tally = field(default_factory=Tally)
     listings: Tally = field(default_factory=Tally)
+    partners: Tally = field(default_factory=Tally)
     seller_count: int = 0
     country_count: int = 0
     listings_by_status: dict[str, int] = field(default_factory=dict)
@@ -124,7 +129,8 @@ class DemoSummary:
     @property
     def changed(self) -> bool:
         return any(
-            t.created or t.updated for t in (self.users, self.sellers, self.buyers, self.listings)
+            t.created or t.updated
+            for t in (self.users, self.sellers, self.buyers, self.listings, self.partners)
         )
 
 
@@ -433,11 +439,14 @@ def demo_seed(
     password: str,
     catalogue: Catalogue | None = None,
     progress: ListingProgress | None = None,
+    logistics_secret: str = "",
 ) -> DemoSummary:
-    """Upsert the demo catalogue and logins; running it again creates and duplicates nothing.
+    """Upsert the demo catalogue, logins and logistics partners; running it again creates and
+    duplicates nothing.
 
-    New users get `password`; existing users keep theirs. `progress` may wrap the listing
-    iteration (e.g. with tqdm)."""
+    New users get `password`; existing users keep theirs. New partners get `logistics_secret`
+    (settings.DEMO_LOGISTICS_SECRET by default); existing ones keep theirs (rotated in admin,
+    say). `progress` may wrap the listing iteration (e.g. with tqdm)."""
     if not password:
         raise ValueError("a demo password is required")
     catalogue = catalogue or catalogue_load()
@@ -458,10 +467,28 @@ def demo_seed(
     _listings_upsert(
         specs=catalogue.listings, sellers=sellers, tally=summary.listings, progress=progress
     )
+    _partners_upsert(
+        secret=logistics_secret or settings.DEMO_LOGISTICS_SECRET, tally=summary.partners
+    )
     _totals(summary, sellers.values())
     _operator_hub_assign(users[DEMO_OPERATOR])
     summary.logins = demo_logins(demo_seller=sellers[DEMO_SELLER])
     return summary
+
+
+def _partners_upsert(*, secret: str, tally: Tally) -> None:
+    for code, name in DEMO_PARTNERS:
+        partner, created = LogisticsPartner.objects.get_or_create(
+            code=code, defaults={"name": name, "secret": secret}
+        )
+        if created:
+            tally.created += 1
+        elif partner.name != name:
+            partner.name = name
+            partner.save(update_fields=["name"])
+            tally.updated += 1
+        else:
+            tally.unchanged += 1
 
 
 def _operator_hub_assign(operator: User) -> None:

@@ -1,5 +1,5 @@
-"""Celery tasks of the marketplace: thin callers of `marketplace.orders` and
-`marketplace.settlement`."""
+"""Celery tasks of the marketplace: thin callers of `marketplace.orders`,
+`marketplace.shipping` and `marketplace.settlement`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from celery import shared_task
 
 from marketplace.orders import orders_expire as orders_expire_service
 from marketplace.settlement import orders_settle as orders_settle_service
+from marketplace.shipping import orders_auto_confirm as orders_auto_confirm_service
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +18,12 @@ log = logging.getLogger(__name__)
 def orders_expire() -> int:
     """Beat, every minute: unpaid orders past their time give their stock back."""
     return orders_expire_service()
+
+
+@shared_task(name="marketplace.tasks.orders_auto_confirm")
+def orders_auto_confirm() -> int:
+    """Beat, hourly: shipped orders past DELIVERY_AUTO_CONFIRM_DAYS become delivered."""
+    return orders_auto_confirm_service()
 
 
 @shared_task(name="marketplace.tasks.orders_settle", acks_late=True, reject_on_worker_lost=True)

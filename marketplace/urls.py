@@ -14,6 +14,7 @@ from marketplace.views import (
     payouts,
     profile,
     seller,
+    shipping,
     site,
     storefront,
 )
@@ -33,6 +34,12 @@ urlpatterns: list[URLPattern] = [
     path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
     path("orders/<int:pk>/pay/", orders.order_pay_view, name="order_pay"),
     path("orders/<int:pk>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    path("orders/<int:pk>/ship/", shipping.order_ship_view, name="order_ship"),
+    path(
+        "orders/<int:pk>/confirm-receipt/",
+        shipping.order_receipt_view,
+        name="order_confirm_receipt",
+    ),
     path("orders/checkout/<uuid:checkout>/", orders.checkout_orders, name="checkout_orders"),
     path("orders/checkout/<uuid:checkout>/pay/", orders.checkout_pay, name="checkout_pay"),
     path("seller/orders/", orders.seller_orders, name="seller_orders"),

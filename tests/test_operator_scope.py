@@ -29,7 +29,7 @@ from customs.models import ClearanceMode, Declaration, TariffRow
 from ehubs.models import Hub, Waybill
 from ehubs.services import hub_operator_group_ensure
 from marketplace import services
-from marketplace.models import BuyerProfile, Listing, Order, SellerProfile
+from marketplace.models import BuyerProfile, Listing, LogisticsPartner, Order, SellerProfile
 from payments.models import Account, Entry, FxRate, RateTable
 from payments.services import payment_take
 from tests.ehubs.factories import CorridorFactory, CustomsUnionFactory, HubFactory
@@ -126,6 +126,9 @@ POLICY: dict[tuple[str, str], Row] = {
     ("auth.group", OTHER): DENIED,
     ("authtoken.tokenproxy", OWN): DENIED,
     ("authtoken.tokenproxy", OTHER): DENIED,
+    # Logistics partners hold webhook secrets: superusers' alone.
+    ("marketplace.logisticspartner", OWN): DENIED,
+    ("marketplace.logisticspartner", OTHER): DENIED,
     # Log-in attempts and lockouts (django-axes) are superusers' to read and clear.
     ("axes.accessattempt", OWN): DENIED,
     ("axes.accessattempt", OTHER): DENIED,
@@ -264,6 +267,12 @@ def world() -> World:
         ),
         ("ehubs.waybill", OWN): _waybill(own_order, ["HGH", "LGG"]),
         ("ehubs.waybill", OTHER): _waybill(other_order, ["HGH", "KGL"]),
+        ("marketplace.logisticspartner", OWN): LogisticsPartner.objects.create(
+            code="bpost", name="bpost"
+        ),
+        ("marketplace.logisticspartner", OTHER): LogisticsPartner.objects.create(
+            code="cainiao", name="Cainiao Network"
+        ),
         ("auth.user", OWN): be.user,
         ("auth.user", OTHER): cn.user,
         ("auth.group", OWN): Group.objects.get(name="Hub operators"),
@@ -625,6 +634,8 @@ def _applied(action: str, obj: Model, response: Any) -> bool:
         return isinstance(fresh, SellerProfile) and not fresh.verified
     if action == "cancel_orders":
         return isinstance(fresh, Order) and fresh.status != Order.Status.PAID
+    if action == "rotate_secret":
+        return isinstance(fresh, LogisticsPartner) and fresh.secret != getattr(obj, "secret", "")
     if action == "archive_selected":
         return isinstance(fresh, Listing) and fresh.status == Listing.Status.ARCHIVED
     if action == "export_csv":

@@ -323,6 +323,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "orders-expire": {"task": "marketplace.tasks.orders_expire", "schedule": 60.0},
     # Declarations left submitted (a lost message, a dead worker) go to clearance again.
     "declarations-sweep": {"task": "customs.tasks.declarations_sweep", "schedule": 60.0},
+    # Shipped orders past DELIVERY_AUTO_CONFIRM_DAYS become delivered.
+    "orders-auto-confirm": {
+        "task": "marketplace.tasks.orders_auto_confirm",
+        "schedule": timedelta(hours=1),
+    },
     # Delivered orders: escrow released to sellers, customs and carriers; sellers paid out.
     "orders-settle": {
         "task": "marketplace.tasks.orders_settle",
@@ -343,6 +348,15 @@ EWTP_CLEARANCE_SWEEP_LIMIT = env.int("EWTP_CLEARANCE_SWEEP_LIMIT", default=5000)
 # Checkout: an unpaid order holds its stock this many minutes, then expires.
 ORDER_PAYMENT_MINUTES = env.int("EWTP_ORDER_PAYMENT_MINUTES", default=30)
 
+# Delivery: a shipped order whose buyer has not confirmed receipt (and whose carrier reported no
+# delivery) is confirmed automatically this many days after shipment (orders_auto_confirm).
+DELIVERY_AUTO_CONFIRM_DAYS = env.int("EWTP_DELIVERY_AUTO_CONFIRM_DAYS", default=14)
+if DELIVERY_AUTO_CONFIRM_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"EWTP_DELIVERY_AUTO_CONFIRM_DAYS must be a whole number of days from 1: "
+        f"{DELIVERY_AUTO_CONFIRM_DAYS}"
+    )
+
 # Settlement: delivered orders settled per transaction (one commit each; a killed process loses
 # at most one such batch, which the next run settles).
 EWTP_SETTLEMENT_CHUNK = env.int("EWTP_SETTLEMENT_CHUNK", default=500)
@@ -362,3 +376,6 @@ LOGGING = {
 
 # Demo logins printed by `make run` (created by `manage.py seed_demo`).
 DEMO_PASSWORD = env.str("EWTP_DEMO_PASSWORD", default="demo-pass-2026")
+# The webhook secret of the demo logistics partners (seed_demo), printed by serve_demo so events
+# can be signed by hand. Set only when a partner is created; rotate it in admin.
+DEMO_LOGISTICS_SECRET = env.str("EWTP_DEMO_LOGISTICS_SECRET", default="demo-logistics-secret-2026")

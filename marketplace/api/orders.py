@@ -1,4 +1,5 @@
-"""/api/v1/orders/: checkout, payment and cancellation (docs/API.md, Orders).
+"""/api/v1/orders/: checkout, payment and cancellation (docs/API.md, Orders); shipping and
+receipt come from `marketplace.api.shipments`, the order's body from `marketplace.api.order_output`.
 
 Thin views over `marketplace.checkout` and `marketplace.orders`. Outcomes the buyer must see
 (a declined card, a provider error) are returned as responses rather than raised, so that what
@@ -23,19 +24,26 @@ from rest_framework.response import Response
 
 from customs.landed_cost import QuoteRefused
 from ewtp.api.errors import RuleRefused
-from ewtp.api.fields import CountryCodeField, CurrencyCodeField, MoneyField, StrictIntegerField
+from ewtp.api.fields import CountryCodeField, CurrencyCodeField, StrictIntegerField
 from ewtp.api.idempotency import CONFLICT_CODES, IDEMPOTENCY_KEY_PARAMETER, idempotent
 from ewtp.api.inputs import JSONTypedInput, TextField
 from ewtp.api.parsers import StrictJSONParser
 from ewtp.api.schema import coded_error, errors
 from ewtp.codes import MAX_DB_INT
+from marketplace.api.order_output import (
+    ORDER_PREFETCH,
+    ORDER_SELECT,
+    OrderOutput,
+    OrdersOutput,
+    order_body,
+)
 from marketplace.api.permissions import buyer_of
-from marketplace.api.quotes import MAX_LINES, MAX_QUANTITY, ConsignmentQuoteOutput
+from marketplace.api.quotes import MAX_LINES, MAX_QUANTITY
+from marketplace.api.shipments import OrderDeliveryActions
 from marketplace.checkout import Address, OutOfStock, orders_place
 from marketplace.models import Order
 from marketplace.orders import OrderConflict, order_cancel, order_pay
 from marketplace.selectors import orders_visible
-from payments.money import quantize
 from payments.services import PaymentFailed
 
 CARD_NUMBER_PATTERN = r"^[0-9]{12,19}$"
@@ -76,54 +84,7 @@ class PayInput(JSONTypedInput):
     )
 
 
-# --- Output ----------------------------------------------------------------------------------
-
-
-class OrderLineOutput(serializers.Serializer):
-    listing = serializers.IntegerField(source="listing_id")
-    title = serializers.CharField()
-    quantity = serializers.IntegerField()
-    unit_price = MoneyField(help_text="The seller's price at checkout, in the listing's currency.")
-
-
-class TimelineOutput(serializers.Serializer):
-    at = serializers.DateTimeField()
-    status = serializers.CharField()
-    note = serializers.CharField()
-
-
-class AddressOutput(serializers.Serializer):
-    name = serializers.CharField()
-    line1 = serializers.CharField()
-    city = serializers.CharField()
-    postal_code = serializers.CharField()
-    country = serializers.CharField()
-
-
-class OrderOutput(serializers.Serializer):
-    """Built by `order_body` (plain code: the schema's description of it)."""
-
-    id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=Order.Status.choices)
-    seller = serializers.IntegerField()
-    buyer = serializers.IntegerField()
-    currency = serializers.CharField()
-    lines = OrderLineOutput(many=True)
-    goods = MoneyField()
-    shipping = MoneyField()
-    duty = MoneyField()
-    tax = MoneyField()
-    total = MoneyField()
-    shipping_address = AddressOutput()
-    checkout = serializers.UUIDField(help_text="Shared by the orders one checkout placed.")
-    expires_at = serializers.DateTimeField(help_text="Unpaid, the order expires at this time.")
-    created = serializers.DateTimeField()
-    quote = ConsignmentQuoteOutput(help_text="The quote frozen at checkout.")
-    timeline = TimelineOutput(many=True)
-
-
-class OrdersOutput(serializers.Serializer):
-    orders = OrderOutput(many=True)
+# --- Errors ----------------------------------------------------------------------------------
 
 
 class PaymentError(serializers.Serializer):
@@ -134,59 +95,6 @@ class PaymentError(serializers.Serializer):
 CheckoutConflict = coded_error("CheckoutConflict", "out_of_stock", *CONFLICT_CODES)
 PayConflict = coded_error("PayConflict", "not_payable", "order_expired", *CONFLICT_CODES)
 CancelConflict = coded_error("CancelConflict", "not_cancellable")
-
-
-def _money(amount: Any, currency: str) -> dict[str, str]:
-    return {"amount": str(quantize(amount, currency)), "currency": currency}
-
-
-# One field renders every timestamp (as DRF would: ISO 8601 in the current time zone).
-_DATETIME = serializers.DateTimeField()
-
-
-def order_body(order: Order) -> dict[str, Any]:
-    """An order as API.md gives it."""
-    cur = order.currency
-    return {
-        "id": order.pk,
-        "status": order.status,
-        "seller": order.seller_id,
-        "buyer": order.buyer_id,
-        "currency": cur,
-        "lines": [
-            {
-                "listing": line.listing_id,
-                "title": line.title,
-                "quantity": line.quantity,
-                "unit_price": _money(line.unit_price, line.unit_currency),
-            }
-            for line in order.lines.all()
-        ],
-        "goods": _money(order.goods, cur),
-        "shipping": _money(order.shipping, cur),
-        "duty": _money(order.duty, cur),
-        "tax": _money(order.tax, cur),
-        "total": _money(order.total, cur),
-        "shipping_address": {
-            "name": order.ship_name,
-            "line1": order.ship_line1,
-            "city": order.ship_city,
-            "postal_code": order.ship_postal_code,
-            "country": str(order.ship_country.code),
-        },
-        "checkout": str(order.checkout),
-        "expires_at": _DATETIME.to_representation(order.expires_at),
-        "created": _DATETIME.to_representation(order.created),
-        "quote": order.quote,
-        "timeline": [
-            {
-                "at": _DATETIME.to_representation(event.at),
-                "status": event.status,
-                "note": event.note,
-            }
-            for event in order.events.all()
-        ],
-    }
 
 
 def _conflict(code: str, detail: str) -> Response:
@@ -212,7 +120,10 @@ def _conflicts(body: type[serializers.Serializer], description: str) -> dict[int
 )
 @extend_schema(tags=["orders"])
 class OrderViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Order]
+    OrderDeliveryActions,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Order],
 ):
     permission_classes = [IsAuthenticated]
     parser_classes = [StrictJSONParser]
@@ -220,17 +131,33 @@ class OrderViewSet(
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[Order]:
-        if self.action in ("pay", "cancel"):
-            # Only the caller's own orders as buyer, and only their ids: the service locks and
-            # re-reads the row.
+        if self.action in ("pay", "cancel", "confirm_receipt", "ship"):
+            # Only the caller's own orders as buyer (as seller, to ship), and only their ids:
+            # the service locks and re-reads the row.
             user = self.request.user
             if isinstance(user, AnonymousUser):  # refused by IsAuthenticated before this
                 return Order.objects.none()
+            if self.action == "ship":
+                return Order.objects.filter(seller__user=user).only("id", "seller_id")
             return Order.objects.filter(buyer__user=user).only("id", "buyer_id")
         return self._detailed()
 
     def _detailed(self) -> QuerySet[Order]:
-        return orders_visible(user=self.request.user).prefetch_related("lines", "events")
+        return (
+            orders_visible(user=self.request.user)
+            .select_related(*ORDER_SELECT)
+            .prefetch_related(*ORDER_PREFETCH)
+        )
+
+    def _order_for(self, request: Request) -> Order:
+        """The order, if it is the caller's own to act on (404 otherwise, as for a stranger)."""
+        try:
+            return self.get_object()  # get_queryset: the caller's own orders for the action
+        except Http404:
+            raise Http404("No such order of yours.") from None
+
+    def _order_response(self, order: Order) -> Response:
+        return Response(order_body(self._detailed().get(pk=order.pk)))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -239,13 +166,6 @@ class OrderViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(order_body(self.get_object()))
-
-    def _buyer_order(self, request: Request) -> Order:
-        """The order, if it is the caller's own as buyer (404 otherwise, as for a stranger)."""
-        try:
-            return self.get_object()  # get_queryset: the caller's own orders as buyer
-        except Http404:
-            raise Http404("No such order of yours.") from None
 
     @extend_schema(
         summary="Check out: one order per seller, stock reserved",
@@ -311,7 +231,7 @@ class OrderViewSet(
     @action(detail=True, methods=["post"])
     @idempotent
     def pay(self, request: Request, pk: str | None = None) -> Response:
-        order = self._buyer_order(request)
+        order = self._order_for(request)
         data = PayInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -332,7 +252,7 @@ class OrderViewSet(
         # The service's row, read under its lock and moved to paid: only its lines and
         # timeline are still to be read.
         paid = outcome.order
-        prefetch_related_objects([paid], "lines", "events")
+        prefetch_related_objects([paid], *ORDER_SELECT, *ORDER_PREFETCH)
         return Response(order_body(paid))
 
     @extend_schema(
@@ -347,7 +267,7 @@ class OrderViewSet(
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
-        order = self._buyer_order(request)
+        order = self._order_for(request)
         try:
             order_cancel(order=order, by=request.user)
         except OrderConflict as conflict:
@@ -357,4 +277,4 @@ class OrderViewSet(
                 {"detail": failed.message, "code": "provider_error"},
                 status=status.HTTP_502_BAD_GATEWAY,
             )
-        return Response(order_body(self._detailed().get(pk=order.pk)))
+        return self._order_response(order)

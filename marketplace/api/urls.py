@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
 from marketplace.api import views
+from marketplace.api.logistics import ShipmentEventWebhook
 from marketplace.api.orders import OrderViewSet
 from marketplace.api.payouts import PayoutViewSet
 from marketplace.api.quotes import QuoteView
@@ -21,5 +22,10 @@ router.register("payouts", PayoutViewSet, basename="api-payout")
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", views.TokenObtainView.as_view(), name="api-token"),
     path("quotes/", QuoteView.as_view(), name="api-quotes"),
+    path(
+        "logistics/<str:code>/events/",
+        ShipmentEventWebhook.as_view(),
+        name="api-logistics-events",
+    ),
     *router.urls,
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from marketplace import selectors
 from marketplace.forms.orders import SANDBOX_CARDS, PayForm, SellerOrderFilterForm
+from marketplace.forms.shipping import ShipForm
 from marketplace.models import BuyerProfile, Order, SellerProfile
 from marketplace.orders import OrderConflict, PaymentOutcome, order_cancel, order_pay
 from marketplace.payouts import settlement_of_order
@@ -32,6 +33,7 @@ from marketplace.views.common import (
     seller_required,
 )
 from marketplace.views.declarations import order_customs
+from marketplace.views.delivery_section import delivery_context
 from marketplace.views.pricing import Priced, rule_notes
 from payments.services import PaymentFailed
 
@@ -51,7 +53,13 @@ def _rule_rows(order: Order) -> list[dict[str, Any]]:
     ]
 
 
-def _detail_context(request: HttpRequest, order: Order, pay_form: PayForm | None = None) -> dict:
+def detail_context(
+    request: HttpRequest,
+    order: Order,
+    pay_form: PayForm | None = None,
+    ship_form: ShipForm | None = None,
+) -> dict:
+    """What the order page shows; the pay and ship forms bound when they come back invalid."""
     is_buyer = order.buyer.user_id == request.user.pk
     return {
         "order": order,
@@ -75,6 +83,7 @@ def _detail_context(request: HttpRequest, order: Order, pay_form: PayForm | None
         if is_buyer or order.status != Order.Status.SETTLED
         else settlement_of_order(order),
         **order_customs(order, for_buyer=is_buyer),
+        **delivery_context(order, for_buyer=is_buyer, ship_form=ship_form),
     }
 
 
@@ -149,7 +158,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     order = _party_order(request, pk)
-    return render(request, "orders/order_detail.html", _detail_context(request, order))
+    return render(request, "orders/order_detail.html", detail_context(request, order))
 
 
 @require_POST
@@ -159,7 +168,7 @@ def order_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
     order = _buyer_order(request, pk)
     form = PayForm(request.POST)
     if not form.is_valid():
-        context = _detail_context(request, order, pay_form=form)
+        context = detail_context(request, order, pay_form=form)
         return render(request, "orders/order_detail.html", context)
     _pay(request, [order], form.cleaned_data["card_number"])
     return redirect("order_detail", pk=order.pk)

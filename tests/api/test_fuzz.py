@@ -82,6 +82,11 @@ POSITIVE_REFUSALS: dict[str, dict[int, re.Pattern[str]]] = {
         402: re.compile(r"detail|code"),
         502: re.compile(r"detail|code"),
     },
+    # A carrier code may name no logistics partner, a tracking number may be taken.
+    "POST /api/v1/orders/{id}/ship/": {400: re.compile(r"carrier|tracking_number")},
+    # A partner's event may name a tracking number it does not carry (only after a valid
+    # signature, which the fuzzer cannot make: in practice a 401).
+    "POST /api/v1/logistics/{code}/events/": {422: re.compile(r"detail|code")},
     # A well-formed hub code may name no hub.
     "GET /api/v1/declarations/": {400: re.compile(r"hub")},
 }
@@ -167,7 +172,13 @@ def api_data(db: Any) -> Iterator[dict[str, Any]]:
         request_finished.connect(close_old_connections)
 
 
-ORDER_PATHS = ("/api/v1/orders/{id}/", "/api/v1/orders/{id}/pay/", "/api/v1/orders/{id}/cancel/")
+ORDER_PATHS = (
+    "/api/v1/orders/{id}/",
+    "/api/v1/orders/{id}/pay/",
+    "/api/v1/orders/{id}/cancel/",
+    "/api/v1/orders/{id}/ship/",
+    "/api/v1/orders/{id}/confirm-receipt/",
+)
 DECLARATION_PATHS = ("/api/v1/declarations/{id}/", "/api/v1/declarations/{id}/decide/")
 PAYOUT_PATH = "/api/v1/payouts/{id}/"
 

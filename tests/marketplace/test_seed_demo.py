@@ -26,7 +26,7 @@ from marketplace.demo import (
     catalogue_load,
     demo_seed,
 )
-from marketplace.models import BuyerProfile, Listing, SellerProfile
+from marketplace.models import BuyerProfile, Listing, LogisticsPartner, SellerProfile
 from payments.money import quantize
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +239,23 @@ def test_catalogue_with_duplicate_titles_for_one_seller_is_refused(tmp_path: Pat
 
     with pytest.raises(ImportFileError, match="duplicate titles"):
         catalogue_load(path)
+
+
+def test_seed_creates_the_demo_logistics_partners_with_the_demo_secret_once(
+    seeded: DemoSummary,
+) -> None:
+    partners = dict(LogisticsPartner.objects.values_list("code", "name"))
+    assert partners == {"cainiao": "Cainiao Network", "dhl": "DHL eCommerce"}
+    assert set(LogisticsPartner.objects.values_list("secret", flat=True)) == {
+        settings.DEMO_LOGISTICS_SECRET
+    }
+    assert seeded.partners.created == 2
+    cainiao = LogisticsPartner.objects.get(code="cainiao")
+    cainiao.secret = "rotated-in-admin"
+    cainiao.save()
+
+    again = demo_seed(password=settings.DEMO_PASSWORD)
+
+    assert (again.partners.created, again.partners.unchanged) == (0, 2)
+    assert LogisticsPartner.objects.count() == 2
+    assert LogisticsPartner.objects.get(code="cainiao").secret == "rotated-in-admin"

@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from ewtp.imports import ImportFileError
 from marketplace.demo import (
+    DEMO_PARTNERS,
     REFERENCE_FILES,
     DemoSummary,
     ListingSpec,
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             ("Sellers", summary.sellers),
             ("Buyers", summary.buyers),
             ("Listings", summary.listings),
+            ("Partners", summary.partners),
         ):
             out.write(f"  {label:<9} {tally}")
         statuses = summary.listings_by_status
@@ -79,3 +81,7 @@ class Command(BaseCommand):
         for login in summary.logins:
             out.write(f"  {login.username:<{width}}  {login.role}: {login.detail}")
         out.write("  Every seller-* account of the catalogue uses the same password.")
+        out.write(
+            f"Logistics partners {', '.join(code for code, _ in DEMO_PARTNERS)}: webhook secret "
+            f"{settings.DEMO_LOGISTICS_SECRET} (unless rotated in admin; see docs/delivery.md)."
+        )

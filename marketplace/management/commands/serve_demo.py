@@ -75,6 +75,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  Demo logins (password: {settings.DEMO_PASSWORD}):")
         for role, username in DEMO_LOGINS:
             self.stdout.write(f"    {role:<13} {username}")
+        self.stdout.write(
+            f"  Logistics partners' webhook: {url}api/v1/logistics/<cainiao|dhl>/events/, "
+            f"secret {settings.DEMO_LOGISTICS_SECRET} (docs/delivery.md)"
+        )
         python = sys.executable
         env = os.environ.copy()
         web = Child("web server", [python, "manage.py", "runserver", f"{host}:{port}"], env)
