@@ -10,7 +10,10 @@ exactly once, the payouts per seller and currency as worked out independently, `
 clean (timed) and the trial balance zero. Beside the rate, what bounds it: CPU of this process
 and of PostgreSQL's backends (from /proc), time waiting for statements, and the commit split
 into the ledger's deferred constraint triggers, the deferred foreign keys and the rest.
-Target: >= 1,000 orders/s. --profile adds cProfile's top functions. See docs/performance.md.
+Then (--settlers, 2) another 20,000 settled by that many processes at once, as two
+`manage.py settle` would (SKIP LOCKED shares the chunks out); printed, not held to the target.
+Target: >= 1,000 orders/s with one process. --profile adds cProfile's top functions. See
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -172,7 +175,57 @@ def settle_run(world: World, name: str, chunk: int, *, profile: bool) -> dict[st
     }
 
 
-def verify(world: World, name: str, chunk: int, payouts: int) -> list[str]:
+def _settler(chunk: int, results: Any) -> None:
+    """One settler process: `orders_settle` on its own connection; reports what it settled and
+    the CPU it and its PostgreSQL backend used."""
+    from django.db import connection
+
+    from marketplace.settlement import orders_settle
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        backend = int(cur.fetchone()[0])
+    me, pg = cpu_seconds(os.getpid()), cpu_seconds(backend)
+    summary = orders_settle(chunk=chunk)
+    me, pg = cpu_seconds(os.getpid()) - me, cpu_seconds(backend) - pg
+    results.put((summary.settled, summary.payouts, len(summary.problems), me, pg))
+    connection.close()
+
+
+def settlers_run(world: World, name: str, chunk: int, settlers: int) -> dict[str, Any]:
+    """The set's orders settled by `settlers` processes at once, each running `orders_settle`
+    as `manage.py settle` would (SKIP LOCKED shares the chunks out)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    low, high = world.sets.orders(name)
+    connections.close_all()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    processes = [context.Process(target=_settler, args=(chunk, results)) for _ in range(settlers)]
+    t0 = time.perf_counter()
+    for process in processes:
+        process.start()
+    done = [results.get(timeout=600) for _ in processes]
+    seconds = time.perf_counter() - t0
+    for process in processes:
+        process.join()
+    count = sum(d[0] for d in done)
+    if count != high - low + 1 or any(d[2] for d in done):
+        raise SystemExit(f"{name}: {count} settled of {high - low + 1}, problems in {done}")
+    return {
+        "count": count,
+        "payouts": sum(d[1] for d in done),
+        "seconds": seconds,
+        "rate": count / seconds,
+        "python_cpu": sum(d[3] for d in done),
+        "postgres_cpu": sum(d[4] for d in done),
+        "split": [d[0] for d in done],
+    }
+
+
+def verify(world: World, name: str, chunk: int, payouts: int | None) -> list[str]:
     """Every order of the set settled exactly once, with one timeline line; its payouts as
     worked out from the orders (settlement_world.expected_payouts)."""
     from django.db import connection
@@ -220,7 +273,7 @@ def verify(world: World, name: str, chunk: int, payouts: int) -> list[str]:
         )
         paid = {(int(seller), cur_): Decimal(total) for seller, cur_, total, _ in cur.fetchall()}
     count, totals = expected_payouts(rows, world.sellers, chunk)
-    if count != payouts:
+    if payouts is not None and count != payouts:
         problems.append(f"{name}: {payouts} payouts, expected {count}")
     if paid != totals:
         problems.append(f"{name}: paid out {paid}, expected {totals}")
@@ -233,6 +286,12 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=None, help="orders settled (20,000)")
     parser.add_argument("--sample", type=int, default=None, help="orders of the baseline (1,000)")
     parser.add_argument("--chunk", type=int, default=None, help="EWTP_SETTLEMENT_CHUNK")
+    parser.add_argument(
+        "--settlers",
+        type=int,
+        default=2,
+        help="then settle another set with this many processes at once (1: not)",
+    )
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DB_NAME} afterwards")
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the main run (its rate then is slower)"
@@ -249,27 +308,35 @@ def main() -> int:
     print(f"Settlement: {machine_load()} before the set-up, {os.cpu_count()} cores")
     t0 = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="ewtp-bench-settlement-"))
-    world = world_create(
-        work, ADMIN_DSN, DB_NAME, {"main": orders, "sample": sample}, held={"sample"}
-    )
+    sets = {"main": orders, "sample": sample}
+    if args.settlers > 1:
+        sets["many"] = orders
+    world = world_create(work, ADMIN_DSN, DB_NAME, sets, held=set(sets) - {"main"})
     print(
-        f"  set-up: {orders + sample:,} orders ({TEMPLATES} placed, paid, cleared and "
+        f"  set-up: {sum(sets.values()):,} orders ({TEMPLATES} placed, paid, cleared and "
         f"delivered for real, the rest copies of their rows; {world.declarations_with_charges} "
         f"of their declarations carry duty or tax), sellers paid out in "
         f"{sorted(world.sellers.values())}, in {time.perf_counter() - t0:.1f} s"
     )
     print(f"  {machine_load()} before the runs")
     main_run = settle_run(world, "main", chunk, profile=args.profile)
+    many = None
+    if args.settlers > 1:
+        set_deliver(world.sets, "many")
+        many = settlers_run(world, "many", chunk, args.settlers)
     set_deliver(world.sets, "sample")
     baseline = settle_run(world, "sample", 1, profile=False)
     print(f"  {machine_load()} after the runs")
     problems = verify(world, "main", chunk, main_run["payouts"])
     problems += verify(world, "sample", 1, baseline["payouts"])
+    if many is not None:
+        # Where one process's chunk ends and the other's begins is the race's: not the count.
+        problems += verify(world, "many", chunk, None)
     t = time.perf_counter()
     report = reconcile()
     reconciled = time.perf_counter() - t
     problems += report.problems[:10]
-    if report.orders != orders + sample:
+    if report.orders != sum(sets.values()):
         problems.append(f"reconcile checked {report.orders} orders")
     unbalanced = {c: a for c, a in trial_balance().items() if a != 0}
     if unbalanced:
@@ -299,6 +366,15 @@ def main() -> int:
         print(
             f"      {sum(times) / main_run['count'] * 1000:6.3f} ms/order "
             f"{len(times) / max(main_run['meter'].commits, 1):5.1f}×/chunk  {statement}"
+        )
+    if many is not None:
+        n = many["count"]
+        print(
+            f"  {args.settlers} settlers at once (each orders_settle, chunks of {chunk}): "
+            f"{n:,} orders in {many['seconds']:.2f} s = {many['rate']:,.0f} orders/s "
+            f"({many['payouts']:,} payouts; shared {many['split']}); CPU per order: the "
+            f"processes {many['python_cpu'] / n * 1000:.3f} ms, their PostgreSQL backends "
+            f"{many['postgres_cpu'] / n * 1000:.3f} ms"
         )
     print(line("baseline, one order a transaction", baseline))
     print(
