@@ -53,6 +53,7 @@ import django  # noqa: E402
 django.setup()
 
 from bench.clearance_world import EXPORT_HUB, IMPORT_HUB, TEMPLATES, Sets, world_create  # noqa: E402
+from bench.measure import cpu_seconds, database_drop, machine_load  # noqa: E402
 
 TARGET = 1400.0  # declarations per second with 2 workers
 QUEUES = f"customs.{EXPORT_HUB},customs.{IMPORT_HUB}"
@@ -119,15 +120,6 @@ def _queues_state() -> str:
     return f"messages waiting {waiting}, unacknowledged {client.hlen('unacked')}"
 
 
-def _cpu(pid: int) -> float:
-    """CPU seconds (user + system) a live process has used; 0 if it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _children(pids: set[int]) -> set[int]:
     found = set(pids)
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -152,8 +144,8 @@ def cpu_snapshot(workers: list[subprocess.Popen[bytes]]) -> dict[str, dict[int, 
         )
         backends = {int(pid) for (pid,) in cur.fetchall()}
     return {
-        "workers": {pid: _cpu(pid) for pid in _children({w.pid for w in workers})},
-        "postgres": {pid: _cpu(pid) for pid in backends},
+        "workers": {pid: cpu_seconds(pid) for pid in _children({w.pid for w in workers})},
+        "postgres": {pid: cpu_seconds(pid) for pid in backends},
     }
 
 
@@ -378,20 +370,6 @@ def verify(sets: Sets, name: str) -> None:
         problems.append(f"trial balance not zero: {unbalanced}")
     if problems:
         raise SystemExit(f"{name}: wrong result: " + "; ".join(problems))
-
-
-def database_drop(admin_dsn: str, name: str) -> None:
-    from django.db import connections
-
-    from bench import checkout_world
-
-    connections.close_all()
-    checkout_world.database_drop(admin_dsn, name)
-
-
-def machine_load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
 
 
 def main() -> int:

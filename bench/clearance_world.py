@@ -17,6 +17,7 @@ orders `first_order + k * TEMPLATES …`, so a set of copies is a range of order
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -52,15 +53,26 @@ class Sets:
         return self.first_declaration + start * per, self.first_declaration + stop * per - 1
 
 
-def world_create(work: Path, admin_dsn: str, db_name: str, orders: dict[str, int]) -> Sets:
+def world_create(
+    work: Path,
+    admin_dsn: str,
+    db_name: str,
+    orders: dict[str, int],
+    *,
+    sellers: int = SELLERS,
+    before_copy: Callable[[], None] | None = None,
+) -> Sets:
     """A fresh database with `orders[name]` paid orders for each named set (multiples of
-    TEMPLATES), their declarations submitted and no clearance job sent."""
+    TEMPLATES), their declarations submitted and no clearance job sent. `before_copy` may take
+    the template orders further (their new rows must be of tables the copy makes)."""
     for name, n in orders.items():
         if n % TEMPLATES:
             raise SystemExit(f"set {name}: {n} orders is not a multiple of {TEMPLATES}")
     database_create(admin_dsn, db_name)
     dests = reference_data_load(work)
-    first_order, first_declaration = _templates_pay(dests[:5])
+    first_order, first_declaration = _templates_pay(dests[:5], sellers)
+    if before_copy is not None:
+        before_copy()
     copies: dict[str, tuple[int, int]] = {}
     at = 0
     for name, n in orders.items():
@@ -80,7 +92,7 @@ def _analyze() -> None:
         cur.execute("ANALYZE")
 
 
-def _templates_pay(dests: list[str]) -> tuple[int, int]:
+def _templates_pay(dests: list[str], sellers: int) -> tuple[int, int]:
     """Place and pay TEMPLATES orders for real, with their clearance jobs held back."""
     from django.contrib.auth.models import User
 
@@ -92,7 +104,7 @@ def _templates_pay(dests: list[str]) -> tuple[int, int]:
 
     rng = random.Random(11)
     listings: list[list[int]] = []
-    for n in range(SELLERS):
+    for n in range(sellers):
         user = User.objects.create_user(f"bench-cn-seller-{n}", "")
         seller = SellerProfile.objects.create(
             user=user,
@@ -128,13 +140,13 @@ def _templates_pay(dests: list[str]) -> tuple[int, int]:
                 user=user, country=dests[n % len(dests)], preferred_currency=CURRENCY
             )
         )
-    before = _row_counts()
+    before = row_counts()
     sent = clearance.clearance_enqueue
     clearance.clearance_enqueue = lambda by_hub: None  # the benchmark sends the jobs itself
     try:
         for n in range(TEMPLATES):
             buyer = buyers[n % BUYERS]
-            own = listings[n % SELLERS]
+            own = listings[n % sellers]
             picked = rng.sample(own, rng.randint(1, 3))
             address = Address(
                 name=f"Bench Buyer {n % BUYERS}",
@@ -158,11 +170,7 @@ def _templates_pay(dests: list[str]) -> tuple[int, int]:
     # The copies must hold every row a payment writes: a table the copy does not know of would
     # make the copied orders less than paid ones. (The ledger's accounts and a hub's clearance
     # modes are written by the first payment only.)
-    grown = {t for t, n in _row_counts().items() if n != before.get(t)}
-    once = {"payments_account", "customs_clearancemode"}
-    unknown = grown - once - {_table(label)._meta.db_table for label, _ in COPIED}
-    if unknown:
-        raise SystemExit(f"order_pay wrote rows the copy does not make: {sorted(unknown)}")
+    tables_check(before, "order_pay", once={"payments_account", "customs_clearancemode"})
     declarations = list(Declaration.objects.order_by("pk").values_list("reference", "hub__code"))
     expected = [EXPORT_HUB, IMPORT_HUB] * TEMPLATES
     if [hub for _, hub in declarations] != expected:
@@ -232,7 +240,16 @@ COPIED: list[tuple[str, dict[str, str]]] = [
 ]
 
 
-def _row_counts() -> dict[str, int]:
+def tables_check(before: dict[str, int], what: str, *, once: set[str]) -> None:
+    """Fail if rows appeared, since the `before` counts, in a table the copy does not make
+    (other than the tables in `once`, written by the first template only)."""
+    grown = {t for t, n in row_counts().items() if n != before.get(t)}
+    unknown = grown - once - {_table(label)._meta.db_table for label, _ in COPIED}
+    if unknown:
+        raise SystemExit(f"{what} wrote rows the copy does not make: {sorted(unknown)}")
+
+
+def row_counts() -> dict[str, int]:
     from django.apps import apps
     from django.db import connection
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from customs.selectors import declared_charges
 from ehubs.selectors import hub_fees, network_current
+from ewtp.bulk import rows_insert
 from marketplace.models import Order, OrderEvent
 from payments.fx import Rates
 from payments.models import Settlement
@@ -140,7 +141,7 @@ def _chunk_settle(size: int, *, exclude: Iterable[int]) -> tuple[int, int, dict[
         )
         if moved != len(ids):  # the rows are locked: this would be a bug; write nothing
             raise RuntimeError(f"{len(ids) - moved} locked order(s) left `delivered` meanwhile.")
-        OrderEvent.objects.bulk_create(_events(plans, now))
+        rows_insert(OrderEvent, ("order_id", "at", "status", "note"), _events(plans, now))
     return len(plans), len(payouts), problems
 
 
@@ -218,15 +219,13 @@ def _legs(route: list[str], legs: list[Any]) -> tuple[ShippingLeg, ...]:
     )
 
 
-def _events(plans: list[SettlementPlan], now: Any) -> list[OrderEvent]:
+def _events(plans: list[SettlementPlan], now: Any) -> list[tuple[int, Any, str, str]]:
     # Buyers read the timeline too: what the seller was paid is on the seller's payout pages.
     note = (
         "Settled: the money held in escrow was paid to the seller, the duty and tax to customs "
         "and the shipping to the carriers."
     )
-    return [
-        OrderEvent(order_id=_order_id(plan), at=now, status=S.SETTLED, note=note) for plan in plans
-    ]
+    return [(_order_id(plan), now, S.SETTLED, note) for plan in plans]
 
 
 def _order_id(plan: SettlementPlan) -> int:

@@ -13,10 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from ewtp.bulk import rows_insert
 from payments.ledger import EntrySpec
 from payments.ledger_services import ledger_post_many
 from payments.models import Payout, Settlement
@@ -42,10 +44,14 @@ def payouts_record(
             _payout(seller, currency, groups[(seller, currency)], provider, now)
             for seller, currency in keys
         )
-        Settlement.objects.bulk_create(
-            _settlement(plan, payout, now)
-            for payout, key in zip(payouts, keys, strict=True)
-            for plan in groups[key]
+        rows_insert(
+            Settlement,
+            SETTLEMENT_FIELDS,
+            [
+                _settlement(plan, payout.pk, now)
+                for payout, key in zip(payouts, keys, strict=True)
+                for plan in groups[key]
+            ],
         )
         specs: list[EntrySpec] = [
             entry for key in keys for plan in groups[key] for entry in plan.entries
@@ -61,7 +67,7 @@ def payouts_record(
             for payout in payouts
             if payout.amount > 0
         ]
-        ledger_post_many(specs=specs)
+        ledger_post_many(specs=specs, now=now)
     return payouts
 
 
@@ -83,22 +89,29 @@ def _payout(
     )
 
 
-def _settlement(plan: SettlementPlan, payout: Payout, now: datetime) -> Settlement:
+SETTLEMENT_FIELDS = (
+    "reference", "payout_id", "currency", "paid", "goods", "shipping", "duty", "tax", "fee",
+    "fee_percent", "net", "payout_currency", "rate", "payout_amount", "created",
+)  # fmt: skip
+
+
+def _settlement(plan: SettlementPlan, payout: int, now: datetime) -> tuple[Any, ...]:
+    """A settlement row, in the order of SETTLEMENT_FIELDS."""
     order = plan.order
-    return Settlement(
-        reference=order.reference,
-        payout=payout,
-        currency=order.currency,
-        paid=order.total,
-        goods=order.goods,
-        shipping=order.shipping,
-        duty=order.duty,
-        tax=order.tax,
-        fee=plan.fee,
-        fee_percent=order.fee_percent,
-        net=plan.net,
-        payout_currency=plan.payout_currency,
-        rate=plan.rate,
-        payout_amount=plan.payout_amount,
-        created=now,
+    return (
+        order.reference,
+        payout,
+        order.currency,
+        order.total,
+        order.goods,
+        order.shipping,
+        order.duty,
+        order.tax,
+        plan.fee,
+        order.fee_percent,
+        plan.net,
+        plan.payout_currency,
+        plan.rate,
+        plan.payout_amount,
+        now,
     )
