@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ehubs', '0005_hub_platform_fees'),
-        ('marketplace', '0006_orders'),
+        ('marketplace', '0007_shipping'),
     ]
 
     operations = [
