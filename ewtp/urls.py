@@ -6,11 +6,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from ewtp.api.errors import api_not_found
 from ewtp.api.health import HealthView
-from marketplace.admin import dashboard
 
 urlpatterns = [
     # The hub dashboards are admin pages of their own, beside the models' (marketplace.admin).
-    path("admin/", include(dashboard.urls())),
+    path("admin/", include("marketplace.admin.dashboard_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ewtp.bulk import rows_insert
@@ -118,7 +118,6 @@ def ledger_post_many(*, specs: Sequence[EntrySpec], now: datetime | None = None)
         return []
     now = now or timezone.now()
     with transaction.atomic(savepoint=False):
-        _trigger_checks_unguarded()
         accounts = _accounts_ensure({line.account for spec in specs for line in spec.lines})
         ids = rows_insert(
             Entry,
@@ -137,23 +136,3 @@ def ledger_post_many(*, specs: Sequence[EntrySpec], now: datetime | None = None)
             ],
         )
     return ids
-
-
-def _trigger_checks_unguarded() -> None:
-    """Keep the ledger's checks at COMMIT linear in the rows written (PostgreSQL only).
-
-    Every pgtrigger function first asks whether `pgtrigger.ignore` names its trigger, reading
-    the setting inside an exception block. While the setting is unset (or empty) that read
-    raises and is caught: a subtransaction aborted per trigger call, and PostgreSQL's abort of a
-    subtransaction walks the transaction's whole queue of pending trigger events. With two
-    deferred checks per entry and posting, a chunk's COMMIT became quadratic: 4 ms per settled
-    order in chunks of 500 against 1 ms one order at a time. An empty list, for the rest of this
-    transaction only, lets the read succeed; every check still runs, and a `pgtrigger.ignore()`
-    block already in force is left as it is."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pgtrigger.ignore', '{}', true) "
-            "WHERE coalesce(current_setting('pgtrigger.ignore', true), '') = ''"
-        )

@@ -2,16 +2,17 @@
 
 No ORM here: `payments.settlement_services` stores what this module builds; the caller
 (marketplace) describes each order in plain values (`OrderToSettle`). For one order, in the
-buyer's currency C, three entries of the order's reference empty its escrow exactly:
+buyer's currency C, one `release` entry of the order's reference empties its escrow exactly:
 
-- `release`: the goods less the platform fee to the seller's payable, converted through `fx`
-  into the seller's payout currency at the rate the caller froze; the fee to `platform:fees`.
-- `release_customs`: each declaration's duty and tax to its hub's customs accounts, in the
-  declaration's (customs) currency: the buyer-currency amounts go into `fx` and the declared
-  amounts come out, so the authority receives exactly what was declared.
-- `release_shipping`: the shipping to the logistics accounts of the route's hubs, each leg to the
-  hub it leaves from, shared in proportion to the legs' costs (largest remainder, in minor units).
+- the goods less the platform fee to the seller's payable, converted through `fx` into the
+  seller's payout currency at the rate the caller froze; the fee to `platform:fees`;
+- each declaration's duty and tax to its hub's customs accounts, in the declaration's (customs)
+  currency: the buyer-currency amounts go into `fx` and the declared amounts come out, so the
+  authority receives exactly what was declared;
+- the shipping to the logistics accounts of the route's hubs, each leg to the hub it leaves
+  from, shared in proportion to the legs' costs (largest remainder, in minor units).
 
+Escrow's side is one line (the order's total); each conversion is its three other legs in a row.
 A payout (`payout_entry`) then pays the seller's payable of one batch out through the provider.
 """
 
@@ -27,8 +28,6 @@ from payments.ledger import (
     PAYOUT,
     PLATFORM_FEES,
     RELEASE,
-    RELEASE_CUSTOMS,
-    RELEASE_SHIPPING,
     EntryInvalid,
     EntrySpec,
     Line,
@@ -180,27 +179,12 @@ def settlement_plan(order: OrderToSettle) -> SettlementPlan:
     if fee > 0:
         release += transfer(debit=ESCROW, credit=PLATFORM_FEES, amount=fee, currency=cur)
 
-    entries = [
-        EntrySpec(RELEASE, order.reference, tuple(release), "Sale settled: seller and fee"),
-        EntrySpec(
-            RELEASE_CUSTOMS,
-            order.reference,
-            tuple(_customs_lines(order)),
-            "Duty and tax remitted to customs",
-        ),
-        EntrySpec(
-            RELEASE_SHIPPING,
-            order.reference,
-            tuple(_shipping_lines(order)),
-            "Shipping paid to the route's hubs",
-        ),
-    ]
-    kept = tuple(entry for entry in entries if entry.lines)
-    for entry in kept:
-        try:
-            entry_check(entry)
-        except EntryInvalid as error:
-            raise SettlementInvalid(f"{order.reference}: {error}") from None
+    lines = _escrow_in_one_line([*release, *_customs_lines(order), *_shipping_lines(order)], cur)
+    entry = EntrySpec(RELEASE, order.reference, lines, "Settled: seller, fee, customs, shipping")
+    try:
+        entry_check(entry)
+    except EntryInvalid as error:
+        raise SettlementInvalid(f"{order.reference}: {error}") from None
     return SettlementPlan(
         order=order,
         fee=fee,
@@ -208,8 +192,17 @@ def settlement_plan(order: OrderToSettle) -> SettlementPlan:
         payout_amount=payout_amount,
         payout_currency=payout_currency,
         rate=rate,
-        entries=kept,
+        entries=(entry,),
     )
+
+
+def _escrow_in_one_line(lines: list[Line], currency: str) -> tuple[Line, ...]:
+    """The same movements with escrow's debits summed into one first line: fewer postings to
+    store and check. The other lines keep their order, so each exchange is still its legs in a
+    row (fx in, fx out, the account reached), which the money trail pairs."""
+    released = sum((line.amount for line in lines if line.account == ESCROW), ZERO)
+    rest = tuple(line for line in lines if line.account != ESCROW)
+    return (Line(ESCROW, currency, released), *rest) if released else rest
 
 
 def _customs_lines(order: OrderToSettle) -> list[Line]:

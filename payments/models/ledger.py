@@ -1,8 +1,11 @@
 """The ledger's tables: accounts, entries and their postings (docs/payments.md).
 
 Entries and postings are append-only: the models refuse to change or delete a stored row, and on
-PostgreSQL triggers refuse it too, as well as any entry whose postings do not sum to zero per
-currency when its transaction commits. A correction is a reversing entry. Balances are derived
+PostgreSQL triggers refuse it too (django-pgtrigger), as well as, at COMMIT, any entry whose
+postings do not sum to zero per currency and any entry without postings (two deferred
+constraint triggers, migration payments.0004, written without pgtrigger's per-call check of
+`pgtrigger.ignore`: nothing may switch them off, and they are the ledger's hottest path). A
+correction is a reversing entry. Balances are derived
 (payments.selectors), never stored.
 """
 
@@ -118,26 +121,7 @@ class Entry(AppendOnlyModel):
                 fields=["reference", "kind"], name="ledger_entry_unique_reference_kind"
             ),
         ]
-        triggers = [
-            _APPEND_ONLY,
-            # Checked at COMMIT: an entry committed without postings moves nothing and hides a bug.
-            pgtrigger.Trigger(
-                name="entry_has_postings",
-                when=pgtrigger.After,
-                operation=pgtrigger.Insert,
-                timing=pgtrigger.Deferred,
-                func=pgtrigger.Func(
-                    """
-                    IF NOT EXISTS (SELECT 1 FROM payments_posting WHERE entry_id = NEW.{columns.id})
-                    THEN
-                        RAISE EXCEPTION 'ledger: entry % has no postings', NEW.{columns.id}
-                        USING ERRCODE = 'check_violation';
-                    END IF;
-                    RETURN NULL;
-                    """
-                ),
-            ),
-        ]
+        triggers = [_APPEND_ONLY]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
@@ -165,31 +149,7 @@ class Posting(AppendOnlyModel):
         constraints = [
             models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_posting_not_zero"),
         ]
-        triggers = [
-            _APPEND_ONLY,
-            # Checked at COMMIT, when every posting of the entry is in: the sum per currency.
-            pgtrigger.Trigger(
-                name="entry_balances",
-                when=pgtrigger.After,
-                operation=pgtrigger.Insert,
-                timing=pgtrigger.Deferred,
-                func=pgtrigger.Func(
-                    """
-                    IF EXISTS (
-                        SELECT 1 FROM {meta.db_table}
-                        WHERE {columns.entry} = NEW.{columns.entry}
-                        GROUP BY {columns.currency}
-                        HAVING SUM({columns.amount}) <> 0
-                    ) THEN
-                        RAISE EXCEPTION 'ledger: entry % does not balance in every currency',
-                            NEW.{columns.entry}
-                        USING ERRCODE = 'check_violation';
-                    END IF;
-                    RETURN NULL;
-                    """
-                ),
-            ),
-        ]
+        triggers = [_APPEND_ONLY]
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} on account {self.account_id}"

@@ -66,13 +66,15 @@ def test_the_triggers_exist_on_postgresql_only() -> None:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'pgtrigger_%'")
             names = sorted(row[0].rsplit("_", 1)[0] for row in cursor.fetchall())
             # Entries, postings, payouts and settlements are append-only.
-            assert names == [
-                "pgtrigger_append_only",
-                "pgtrigger_append_only",
-                "pgtrigger_append_only",
-                "pgtrigger_append_only",
-                "pgtrigger_entry_balances",
-                "pgtrigger_entry_has_postings",
+            assert names == ["pgtrigger_append_only"] * 4
+            # The checks at COMMIT: deferred constraint triggers of their own.
+            cursor.execute(
+                "SELECT tgname, tgrelid::regclass::text, tgdeferrable, tginitdeferred"
+                " FROM pg_trigger WHERE tgname LIKE 'ledger_%' ORDER BY tgname"
+            )
+            assert cursor.fetchall() == [
+                ("ledger_entry_balances", "payments_posting", True, True),
+                ("ledger_entry_has_postings", "payments_entry", True, True),
             ]
         else:
             # pgtrigger's migration operations do nothing on SQLite.
