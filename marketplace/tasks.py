@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from marketplace.orders import orders_expire as orders_expire_service
 from marketplace.settlement import orders_settle as orders_settle_service
@@ -33,3 +34,13 @@ def orders_settle() -> int:
     summary = orders_settle_service()
     log.info("Settlement: %s", summary)
     return summary.settled
+
+
+@shared_task(name="marketplace.tasks.settlement_start")
+def settlement_start() -> int:
+    """Beat, every EWTP_SETTLEMENT_EVERY_SECONDS: EWTP_SETTLEMENT_SETTLERS settlement jobs at
+    once, which share the delivered orders' chunks out (each chunk is locked by one)."""
+    settlers = max(1, settings.EWTP_SETTLEMENT_SETTLERS)
+    for _ in range(settlers):
+        orders_settle.delay()
+    return settlers

@@ -330,7 +330,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Delivered orders: escrow released to sellers, customs and carriers; sellers paid out.
     "orders-settle": {
-        "task": "marketplace.tasks.orders_settle",
+        "task": "marketplace.tasks.settlement_start",
         "schedule": float(env.int("EWTP_SETTLEMENT_EVERY_SECONDS", default=300)),
     },
     "idempotency-keys-purge": {
@@ -360,6 +360,9 @@ if DELIVERY_AUTO_CONFIRM_DAYS < 1:
 # Settlement: delivered orders settled per transaction (one commit each; a killed process loses
 # at most one such batch, which the next run settles).
 EWTP_SETTLEMENT_CHUNK = env.int("EWTP_SETTLEMENT_CHUNK", default=500)
+# Settlement jobs beat starts at once: each settles chunks until none is left, SKIP LOCKED
+# sharing them out, so settlement uses this many worker processes (and database backends).
+EWTP_SETTLEMENT_SETTLERS = env.int("EWTP_SETTLEMENT_SETTLERS", default=2)
 
 LOGGING = {
     "version": 1,

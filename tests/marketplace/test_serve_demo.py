@@ -155,7 +155,7 @@ def test_eager_runs_jobs_in_the_web_process_and_the_beat_schedule_in_a_thread(
         "marketplace.tasks.orders_expire",
         "customs.tasks.declarations_sweep",
         "marketplace.tasks.orders_auto_confirm",
-        "marketplace.tasks.orders_settle",
+        "marketplace.tasks.settlement_start",
         "ewtp.api.tasks.idempotency_keys_purge",
     ]
     (web,) = popen

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from ehubs.models import Hub
 from marketplace.models import Order
+from marketplace.reconciliation import reconcile
 from marketplace.settlement import orders_settle
 from payments.models import Payout, Settlement
 from payments.money import money_format, quantize
@@ -220,3 +222,44 @@ def test_reconcile_fails_when_escrow_money_of_a_settled_order_moves_again(trade:
     text = out.getvalue()
     assert "DIFFERS" in text and "NOT reconciled." in text
     assert f"{order.reference}: refunds is 1.00 in the ledger, 0 in the settlement." in text
+
+
+def test_beat_starts_as_many_settlement_jobs_as_settings_say(
+    trade: Trade, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from marketplace import tasks
+
+    delivered(trade)
+    settings.EWTP_SETTLEMENT_SETTLERS = 3
+    sent: list[int] = []
+    real = tasks.orders_settle.delay
+
+    def delay() -> Any:
+        sent.append(1)
+        return real()
+
+    monkeypatch.setattr(tasks.orders_settle, "delay", delay)
+    assert tasks.settlement_start.delay().get() == 3
+    assert len(sent) == 3  # the first settled the order; the others found nothing left
+    assert Settlement.objects.count() == 1
+
+
+def test_settle_command_refuses_a_limit_with_several_processes() -> None:
+    with pytest.raises(CommandError, match="--limit settles in one process"):
+        call_command("settle", "--processes", "2", "--limit", "5")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_settle_command_in_two_processes_settles_everything_once() -> None:
+    world = trade_world()
+    verify(world.seller)
+    verify(world.other_seller)
+    orders = [delivered(world, [(listing, 1)]) for listing in (world.shirt, world.mug, world.book)]
+    out = StringIO()
+    call_command("settle", "--processes", "2", "--chunk", "1", stdout=out)
+    assert "3 order(s) settled in 3 payout(s)" in out.getvalue()
+    assert sorted(Settlement.objects.values_list("reference", flat=True)) == sorted(
+        o.reference for o in orders
+    )
+    assert not reconcile().problems
