@@ -72,7 +72,7 @@ DEMO_ORDERS = (
     DemoOrderSpec(
         "settled",
         DEMO_SELLER,
-        "Blue-and-white porcelain rice bowls",
+        "Blue-and-white porcelain rice bowls, set of 4",
         2,
         S.SETTLED,
         carrier="cainiao",
@@ -99,7 +99,7 @@ DEMO_ORDERS = (
         tracking="DHLDEMO0003",
         events=_ON_THE_WAY,
     ),
-    DemoOrderSpec("cleared", DEMO_SELLER, "Porcelain vase with peony motif", 1, S.CLEARED),
+    DemoOrderSpec("cleared", DEMO_SELLER, "Porcelain vase with peony motif, 25 cm", 1, S.CLEARED),
     DemoOrderSpec("review", DEMO_UNVERIFIED_SELLER, "Plush giant panda, 30 cm", 1, S.REVIEW),
     DemoOrderSpec("paid", DEMO_SELLER, "Celadon-glaze gongfu tea set, 8 pieces", 1, S.PAID),
 )
