@@ -30,7 +30,12 @@ from marketplace.demo import (
     catalogue_load,
     demo_seed,
 )
-from marketplace.demo_orders import DEMO_UNVERIFIED_SELLER, DemoOrdersSummary, demo_orders_seed
+from marketplace.demo_orders import (
+    DEMO_ORDERS,
+    DEMO_UNVERIFIED_SELLER,
+    DemoOrdersSummary,
+    demo_orders_seed,
+)
 from marketplace.models import (
     BuyerProfile,
     Listing,
@@ -356,3 +361,13 @@ def test_a_demo_order_that_cannot_be_made_is_reported_and_the_rest_are_made() ->
     assert "nothing on sale" in summary.skipped[0][1]
     assert len(summary.created) == 5
     assert not Order.objects.filter(seller__user__username=DEMO_UNVERIFIED_SELLER).exists()
+
+
+def test_every_demo_order_names_an_active_listing_of_the_catalogue() -> None:
+    active = {
+        (spec.seller_username, spec.title)
+        for spec in catalogue_load().listings
+        if spec.status == Listing.Status.ACTIVE
+    }
+    for order in DEMO_ORDERS:
+        assert (order.seller, order.title) in active, order.name
