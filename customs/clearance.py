@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -51,6 +53,9 @@ log = logging.getLogger(__name__)
 
 S = Declaration.Status
 Kind = DeclarationEvent.Kind
+
+# True inside `clearance_deferred()`.
+_deferred: ContextVar[bool] = ContextVar("clearance_deferred", default=False)
 
 
 def clearance_queue(hub_code: str) -> str:
@@ -153,12 +158,25 @@ def _line(declaration: Declaration, ln: LineSpec) -> DeclarationLine:
     )
 
 
+@contextmanager
+def clearance_deferred() -> Iterator[None]:
+    """Declarations filed inside get no clearance job: they stay `submitted` until the sweeper
+    sends them to their hubs' workers. `seed_demo` uses it to leave a paid order for the worker
+    of `make run` to clear, where jobs would otherwise run in-process at once."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
 def clearance_enqueue_on_commit(declarations: Iterable[Declaration]) -> None:
-    """After the commit, one clearance job per hub, on that hub's queue."""
+    """After the commit, one clearance job per hub, on that hub's queue (none inside
+    `clearance_deferred()`)."""
     by_hub: dict[str, list[int]] = defaultdict(list)
     for d in declarations:
         by_hub[d.hub.code].append(d.pk)
-    if by_hub:
+    if by_hub and not _deferred.get():
         # robust: the payment has committed; a broker that is down is logged, and the sweeper
         # sends the declarations later.
         transaction.on_commit(lambda: clearance_enqueue(dict(by_hub)), robust=True)

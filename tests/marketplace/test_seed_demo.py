@@ -4,6 +4,7 @@ import json
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.numbers import get_territory_currencies
@@ -14,6 +15,8 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from djmoney.money import Money
 
+from customs.clearance import declarations_sweep
+from customs.models import Declaration
 from ehubs.services import HUB_OPERATORS_GROUP
 from ewtp.imports import ImportFileError
 from marketplace.demo import (
@@ -22,11 +25,26 @@ from marketplace.demo import (
     DEMO_BUYER,
     DEMO_OPERATOR,
     DEMO_SELLER,
+    REFERENCE_FILES,
     DemoSummary,
     catalogue_load,
     demo_seed,
 )
-from marketplace.models import BuyerProfile, Listing, LogisticsPartner, SellerProfile
+from marketplace.demo_orders import (
+    DEMO_ORDERS,
+    DEMO_UNVERIFIED_SELLER,
+    DemoOrdersSummary,
+    demo_orders_seed,
+)
+from marketplace.models import (
+    BuyerProfile,
+    Listing,
+    LogisticsPartner,
+    Order,
+    SellerProfile,
+    ShipmentEvent,
+)
+from payments.models import Payout
 from payments.money import quantize
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +277,97 @@ def test_seed_creates_the_demo_logistics_partners_with_the_demo_secret_once(
     assert (again.partners.created, again.partners.unchanged) == (0, 2)
     assert LogisticsPartner.objects.count() == 2
     assert LogisticsPartner.objects.get(code="cainiao").secret == "rotated-in-admin"
+
+
+# --- the demo orders ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_orders() -> DemoOrdersSummary:
+    for command, path in REFERENCE_FILES:
+        call_command(command, str(path), verbosity=0)
+    demo_seed(password=settings.DEMO_PASSWORD)
+    return demo_orders_seed()
+
+
+def _orders() -> list[tuple[object, ...]]:
+    return sorted(
+        (str(checkout), status, seller)
+        for checkout, status, seller in Order.objects.values_list(
+            "checkout", "status", "seller__user__username"
+        )
+    )
+
+
+def test_demo_orders_leave_one_order_of_demo_buyer_in_every_state_of_the_journey(
+    demo_orders: DemoOrdersSummary,
+) -> None:
+    assert not demo_orders.skipped
+    assert sorted(Order.objects.values_list("status", flat=True)) == sorted(
+        ["settled", "delivered", "shipped", "cleared", "review", "paid"]
+    )
+    assert set(Order.objects.values_list("buyer__user__username", flat=True)) == {DEMO_BUYER}
+    review = Order.objects.get(status=Order.Status.REVIEW)
+    assert not review.seller.verified
+    # The settled order's payout is the demo seller's, in its payout currency.
+    payout = Payout.objects.get()
+    seller = SellerProfile.objects.get(user__username=DEMO_SELLER)
+    assert (payout.seller, payout.currency, payout.order_count) == (seller.pk, "CNY", 1)
+    assert payout.amount > 0
+    shipped = Order.objects.get(status=Order.Status.SHIPPED)
+    assert ShipmentEvent.objects.filter(shipment__order=shipped).count() == 3
+
+
+def test_the_paid_demo_order_waits_for_the_worker_and_the_first_sweep_sends_it(
+    demo_orders: DemoOrdersSummary, django_capture_on_commit_callbacks: Any
+) -> None:
+    paid = Order.objects.get(status=Order.Status.PAID)
+    declarations = Declaration.objects.filter(reference=paid.reference)
+    assert set(declarations.values_list("status", flat=True)) == {"submitted"}
+
+    # The sweep's jobs run after its commit (in-process, in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert declarations_sweep() == 2
+
+    paid.refresh_from_db()
+    assert paid.status == Order.Status.CLEARED
+
+
+def test_seed_demo_twice_makes_the_demo_orders_once_and_changes_none() -> None:
+    first, second = StringIO(), StringIO()
+    call_command("seed_demo", stdout=first)
+    orders = _orders()
+    payouts = Payout.objects.count()
+
+    call_command("seed_demo", stdout=second)
+
+    assert "Demo orders of demo-buyer: 6 created, 0 already there" in first.getvalue()
+    assert "Demo orders of demo-buyer: 0 created, 6 already there" in second.getvalue()
+    assert _orders() == orders
+    assert Payout.objects.count() == payouts == 1
+
+
+def test_a_demo_order_that_cannot_be_made_is_reported_and_the_rest_are_made() -> None:
+    for command, path in REFERENCE_FILES:
+        call_command(command, str(path), verbosity=0)
+    demo_seed(password=settings.DEMO_PASSWORD)
+    Listing.objects.filter(seller__user__username=DEMO_UNVERIFIED_SELLER).update(
+        status=Listing.Status.ARCHIVED
+    )
+
+    summary = demo_orders_seed()
+
+    assert [name for name, _ in summary.skipped] == ["review"]
+    assert "nothing on sale" in summary.skipped[0][1]
+    assert len(summary.created) == 5
+    assert not Order.objects.filter(seller__user__username=DEMO_UNVERIFIED_SELLER).exists()
+
+
+def test_every_demo_order_names_an_active_listing_of_the_catalogue() -> None:
+    active = {
+        (spec.seller_username, spec.title)
+        for spec in catalogue_load().listings
+        if spec.status == Listing.Status.ACTIVE
+    }
+    for order in DEMO_ORDERS:
+        assert (order.seller, order.title) in active, order.name

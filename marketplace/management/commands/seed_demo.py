@@ -20,6 +20,7 @@ from marketplace.demo import (
     catalogue_load,
     demo_seed,
 )
+from marketplace.demo_orders import DemoOrdersSummary, demo_orders_seed
 
 
 class Command(BaseCommand):
@@ -56,7 +57,11 @@ class Command(BaseCommand):
 
         summary = demo_seed(password=password, catalogue=catalogue, progress=progress)
         if verbosity:
+            self.stdout.write("Demo orders")
+        orders = demo_orders_seed()
+        if verbosity:
             self._report(summary, password=password, seconds=time.perf_counter() - started)
+            self._orders_report(orders)
 
     def _report(self, summary: DemoSummary, *, password: str, seconds: float) -> None:
         out = self.stdout
@@ -85,3 +90,20 @@ class Command(BaseCommand):
             f"Logistics partners {', '.join(code for code, _ in DEMO_PARTNERS)}: webhook secret "
             f"{settings.DEMO_LOGISTICS_SECRET} (unless rotated in admin; see docs/delivery.md)."
         )
+
+    def _orders_report(self, summary: DemoOrdersSummary) -> None:
+        out = self.stdout
+        made = summary.created + summary.present
+        out.write(
+            self.style.SUCCESS(
+                f"Demo orders of demo-buyer: {len(summary.created)} created, "
+                f"{len(summary.present)} already there:"
+            )
+        )
+        for order in sorted(made, key=lambda o: o.pk):
+            out.write(
+                f"  order {order.pk:<4} {order.get_status_display():<18} from "
+                f"{order.seller.company_name}"
+            )
+        for name, why in summary.skipped:
+            out.write(self.style.WARNING(f"  not made: the {name} order ({why})"))
