@@ -154,6 +154,9 @@ def test_a_worker_killed_mid_batch_twice_leaves_every_declaration_decided_exactl
     worker.start()
     for share in (0.15, 0.45):
         _wait(_decided_reaches(int(total * share)), f"{share:.0%} decided", worker)
+        # The count moves when a batch commits: a moment later the next batch is under way
+        # (a batch takes 40-90 ms here), so the kill lands in it, not between two.
+        time.sleep(0.02)
         worker.kill()  # in the middle of a batch: its transaction rolls back
         worker.start()
     _settled(worker)
