@@ -119,21 +119,25 @@ def payment_captured(*, reference: str) -> Payment | None:
     return Payment.objects.filter(reference=reference, status=Payment.Status.CAPTURED).first()
 
 
+# A posting as a money trail reads it (PostingLine's fields after the entry and posting ids).
+_TRAIL_COLUMNS = (
+    "entry_id",
+    "id",
+    "entry__kind",
+    "account__code",
+    "currency",
+    "amount",
+    "entry__reverses_id",
+    "entry__reference",
+)
+
+
 def money_trails(*, references: list[str]) -> dict[str, Trail]:
     """The money trail of each of `references` (as `money_trail`), in a few queries."""
     rows = list(
         Posting.objects.filter(entry__reference__in=references)
         .order_by("entry_id", "id")
-        .values_list(
-            "entry_id",
-            "id",
-            "entry__kind",
-            "account__code",
-            "currency",
-            "amount",
-            "entry__reverses_id",
-            "entry__reference",
-        )
+        .values_list(*_TRAIL_COLUMNS)
     )
     owner = {row[0]: row[7] for row in rows}
     frontier = list(owner)
@@ -141,16 +145,7 @@ def money_trails(*, references: list[str]) -> dict[str, Trail]:
         reversal_rows = list(
             Posting.objects.filter(entry__reverses_id__in=frontier)
             .order_by("entry_id", "id")
-            .values_list(
-                "entry_id",
-                "id",
-                "entry__kind",
-                "account__code",
-                "currency",
-                "amount",
-                "entry__reverses_id",
-                "entry__reference",
-            )
+            .values_list(*_TRAIL_COLUMNS)
         )
         for row in reversal_rows:
             owner[row[0]] = owner[row[6]]
