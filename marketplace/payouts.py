@@ -4,29 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from customs.landed_cost import plain
 from marketplace.models import Order, SellerProfile
+from marketplace.models.orders import order_id_of
 from payments.models import Payout, Settlement
 from payments.selectors import payout_settlements, payouts_of_seller, settlement_of
-
-ORDER_PREFIX = "order:"
-
-
-def order_id_of(reference: str) -> int | None:
-    """The order id of an order's reference ("order:42" → 42); None for any other reference."""
-    number = reference.removeprefix(ORDER_PREFIX)
-    if number == reference or not (number.isascii() and number.isdigit()):
-        return None
-    return int(number)
-
-
-def rate_text(rate: Decimal) -> str:
-    """An exchange rate as stored, without trailing zeros: "7.8123", "1"."""
-    text = format(rate, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -39,7 +24,7 @@ class SettledOrder:
 
     @property
     def rate(self) -> str:
-        return rate_text(self.settlement.rate)
+        return plain(self.settlement.rate)  # as stored, without trailing zeros: "7.8123", "1"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from marketplace.models import Order
+from marketplace.models.orders import order_id_of
 from payments.ledger import Trail
 from payments.reconcile import Settled, settlement_differences
 from payments.selectors import (
@@ -49,7 +50,7 @@ def reconcile(
     for settlements in settlements_iter(chunk=chunk):
         references = [s.reference for s in settlements]
         trails = money_trails(references=references)
-        ids = [_order_id(reference) for reference in references]
+        ids = [order_id_of(reference) for reference in references]
         totals = dict(
             Order.objects.filter(
                 pk__in=[i for i in ids if i], status=Order.Status.SETTLED
@@ -99,8 +100,3 @@ def reconcile(
 def _settled_ids_without(seen: set[int]) -> list[int]:
     settled = Order.objects.filter(status=Order.Status.SETTLED).values_list("pk", flat=True)
     return [pk for pk in settled.iterator(chunk_size=5000) if pk not in seen]
-
-
-def _order_id(reference: str) -> int | None:
-    kind, _, number = reference.partition(":")
-    return int(number) if kind == "order" and number.isdigit() else None

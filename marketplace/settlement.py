@@ -135,13 +135,14 @@ def _chunk_settle(size: int, *, exclude: Iterable[int]) -> tuple[int, int, dict[
             return 0, 0, problems
         now = timezone.now()
         payouts = payouts_record(plans=plans, provider=provider_get().name, now=now)
-        ids = [_order_id(plan) for plan in plans]
+        order_of = {order.reference: order.pk for order in orders}
+        ids = [order_of[plan.reference] for plan in plans]
         moved = Order.objects.filter(pk__in=ids, status=S.DELIVERED).update(
             status=S.SETTLED, updated=now
         )
         if moved != len(ids):  # the rows are locked: this would be a bug; write nothing
             raise RuntimeError(f"{len(ids) - moved} locked order(s) left `delivered` meanwhile.")
-        rows_insert(OrderEvent, ("order_id", "at", "status", "note"), _events(plans, now))
+        rows_insert(OrderEvent, ("order_id", "at", "status", "note"), _events(ids, now))
     return len(plans), len(payouts), problems
 
 
@@ -219,17 +220,13 @@ def _legs(route: list[str], legs: list[Any]) -> tuple[ShippingLeg, ...]:
     )
 
 
-def _events(plans: list[SettlementPlan], now: Any) -> list[tuple[int, Any, str, str]]:
+def _events(ids: list[int], now: Any) -> list[tuple[int, Any, str, str]]:
     # Buyers read the timeline too: what the seller was paid is on the seller's payout pages.
     note = (
         "Settled: the money held in escrow was paid to the seller, the duty and tax to customs "
         "and the shipping to the carriers."
     )
-    return [(_order_id(plan), now, S.SETTLED, note) for plan in plans]
-
-
-def _order_id(plan: SettlementPlan) -> int:
-    return int(plan.reference.split(":")[1])
+    return [(order_id, now, S.SETTLED, note) for order_id in ids]
 
 
 def _settled_but_delivered() -> dict[int, str]:

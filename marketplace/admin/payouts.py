@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 
 from marketplace.admin.orders import _ReadOnly
 from marketplace.models import SellerProfile
-from marketplace.payouts import order_id_of
+from marketplace.models.orders import order_id_of
 from payments.admin import SettlementFigures
 from payments.models import Payout, Settlement
 from payments.money import money_format

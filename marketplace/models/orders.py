@@ -23,6 +23,17 @@ from marketplace.models.catalogue import BuyerProfile, Listing, SellerProfile
 AMOUNT: dict[str, Any] = {"max_digits": 30, "decimal_places": 4}
 
 
+ORDER_PREFIX = "order:"
+
+
+def order_id_of(reference: str) -> int | None:
+    """The order id of an order's reference ("order:42" → 42); None for any other reference."""
+    number = reference.removeprefix(ORDER_PREFIX)
+    if number == reference or not (number.isascii() and number.isdigit()):
+        return None
+    return int(number)
+
+
 class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", "Awaiting payment"
     PAID = "paid", "Paid"
@@ -95,7 +106,7 @@ class Order(models.Model):
     @property
     def reference(self) -> str:
         """How payments and customs name this order (they never import marketplace)."""
-        return f"order:{self.pk}"
+        return f"{ORDER_PREFIX}{self.pk}"
 
     @property
     def route(self) -> list[str]:
