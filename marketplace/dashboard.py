@@ -23,6 +23,7 @@ from django.db.models.functions import Cast, Concat, TruncDate
 from customs.models import Declaration, DeclarationEvent
 from ehubs.models import Hub
 from marketplace.models import Order, OrderEvent
+from marketplace.models.orders import ORDER_PREFIX
 from payments.ledger_codes import (
     KIND_SELLER_PAYABLE,
     PLATFORM_FEES,
@@ -290,7 +291,9 @@ def hub_payouts(*, hub: Hub, period: Period) -> Payouts:
     period is the entry's date."""
     references = (
         Order.objects.filter(hubs=hub, status=_S.SETTLED)
-        .annotate(ref=Concat(Value("order:"), Cast("pk", CharField()), output_field=CharField()))
+        .annotate(
+            ref=Concat(Value(ORDER_PREFIX), Cast("pk", CharField()), output_field=CharField())
+        )
         .values("ref")
     )
     entries = Entry.objects.filter(kind=RELEASE, reference__in=references).filter(

@@ -28,6 +28,7 @@ from customs.selectors import declared_charges
 from ehubs.selectors import hub_fees, network_current
 from ewtp.bulk import rows_insert
 from marketplace.models import Order, OrderEvent
+from marketplace.models.orders import ORDER_PREFIX
 from payments.fx import Rates
 from payments.models import Settlement
 from payments.selectors import rates_current
@@ -231,9 +232,8 @@ def _events(ids: list[int], now: Any) -> list[tuple[int, Any, str, str]]:
 
 def _settled_but_delivered() -> dict[int, str]:
     delivered = {
-        o.reference: o.pk
-        for o in Order.objects.filter(status=S.DELIVERED).only("id")
-        if o.pk is not None
+        f"{ORDER_PREFIX}{pk}": pk
+        for pk in Order.objects.filter(status=S.DELIVERED).values_list("pk", flat=True)
     }
     stuck = Settlement.objects.filter(reference__in=list(delivered)).values_list(
         "reference", flat=True
