@@ -263,3 +263,17 @@ def test_settle_command_in_two_processes_settles_everything_once() -> None:
         o.reference for o in orders
     )
     assert not reconcile().problems
+
+
+def test_an_order_settled_already_but_still_delivered_is_reported_not_settled_twice(
+    trade: Trade,
+) -> None:
+    order = delivered(trade)
+    orders_settle()
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)  # a broken row
+    summary = orders_settle()
+    assert summary.settled == 0
+    assert summary.problems == {
+        order.pk: f"{order.reference} has a settlement already but is still delivered."
+    }
+    assert Settlement.objects.count() == Payout.objects.count() == 1
