@@ -59,11 +59,16 @@ def trial_balance() -> dict[str, Decimal]:
     return {row["currency"]: _exact(row["total"], row["currency"]) for row in rows}
 
 
-def account_balances(*, code: str | None = None) -> dict[tuple[str, str], Decimal]:
-    """Balances derived from postings, by (account code, currency); one account's with `code`."""
+def account_balances(
+    *, code: str | None = None, codes: Iterable[str] | None = None
+) -> dict[tuple[str, str], Decimal]:
+    """Balances derived from postings, by (account code, currency); one account's with `code`,
+    those of `codes` with them."""
     postings = Posting.objects.all()
     if code is not None:
         postings = postings.filter(account__code=code)
+    if codes is not None:
+        postings = postings.filter(account__code__in=list(codes))
     rows = (
         postings.values("account__code", "currency")
         .annotate(total=Sum("amount"))
@@ -282,15 +287,9 @@ def hub_accounts(*, hub: str, latest: int = HUB_ACCOUNT_ENTRIES) -> HubAccounts:
         ledger.hub_tax_account(hub),
         ledger.hub_logistics_account(hub),
     ]
-    rows = (
-        Posting.objects.filter(account__code__in=codes)
-        .values("account__code", "currency")
-        .annotate(total=Sum("amount"))
-        .order_by("account__code", "currency")
-    )
     owed: dict[str, dict[str, Decimal]] = {code: {} for code in codes}
-    for row in rows:
-        owed[row["account__code"]][row["currency"]] = -_exact(row["total"], row["currency"])
+    for (code, currency), balance in account_balances(codes=codes).items():
+        owed[code][currency] = -balance
     postings = (
         Posting.objects.filter(account__code__in=codes)
         .select_related("entry", "account")
