@@ -99,7 +99,7 @@ class SettlementPlan:
     payout_amount: Decimal  # `net` in the payout currency, as credited to the seller
     payout_currency: str  # the order's, or the buyer's when `net` converts to less than a unit
     rate: Decimal
-    entries: tuple[EntrySpec, ...]
+    entry: EntrySpec  # the `release` entry of the order
 
     @property
     def reference(self) -> str:
@@ -192,7 +192,7 @@ def settlement_plan(order: OrderToSettle) -> SettlementPlan:
         payout_amount=payout_amount,
         payout_currency=payout_currency,
         rate=rate,
-        entries=(entry,),
+        entry=entry,
     )
 
 

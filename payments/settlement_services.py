@@ -53,9 +53,7 @@ def payouts_record(
                 for plan in groups[key]
             ],
         )
-        specs: list[EntrySpec] = [
-            entry for key in keys for plan in groups[key] for entry in plan.entries
-        ]
+        specs: list[EntrySpec] = [plan.entry for key in keys for plan in groups[key]]
         specs += [
             payout_entry(
                 reference=payout.reference,

@@ -14,6 +14,7 @@ from payments.settlement import (
     CustomsPart,
     OrderToSettle,
     SettlementInvalid,
+    SettlementPlan,
     ShippingLeg,
     allocate,
     cross_rate,
@@ -42,15 +43,14 @@ ORDER = OrderToSettle(
 )
 
 
-def lines_of(plan: object) -> list[PostingLine]:
-    out = []
-    for number, entry in enumerate(plan.entries, start=1):  # type: ignore[attr-defined]
-        for line in entry.lines:
-            out.append(PostingLine(number, entry.kind, line.account, line.currency, line.amount))
-    return out
+def lines_of(plan: SettlementPlan) -> list[PostingLine]:
+    entry = plan.entry
+    return [
+        PostingLine(1, entry.kind, line.account, line.currency, line.amount) for line in entry.lines
+    ]
 
 
-def by_account(plan: object) -> dict[tuple[str, str], Decimal]:
+def by_account(plan: SettlementPlan) -> dict[tuple[str, str], Decimal]:
     found: dict[tuple[str, str], Decimal] = {}
     for line in lines_of(plan):
         key = (line.account, line.currency)
@@ -85,7 +85,7 @@ def test_escrow_is_emptied_exactly_and_every_entry_balances() -> None:
     plan = settlement_plan(ORDER)
     accounts = by_account(plan)
     assert accounts[("escrow", "EUR")] == ORDER.total
-    (entry,) = plan.entries
+    entry = plan.entry
     assert entry.kind == "release" and entry.reference == "order:7"
     assert [line.account for line in entry.lines].count("escrow") == 1  # one line: the total
     result = trail(lines_of(plan))
